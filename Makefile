@@ -1,0 +1,43 @@
+# Daiban: `make run` serves the demo county, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup demo lint format check clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py compiletranslations
+
+demo: setup
+	DAIBAN_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DAIBAN_DEBUG=1 $(BIN)/python manage.py load_demo
+
+run: demo
+	DAIBAN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	DAIBAN_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: setup
+	DAIBAN_TESTING=1 $(BIN)/python manage.py check
+	DAIBAN_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,336 @@
+"""Cases (代办件) and everything that happens to them.
+
+Only `daiban.cases.lifecycle` writes these rows; everything else reads them.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from daiban.catalog.models import ServiceItem, ServiceItemVersion
+from daiban.people.models import Resident, User
+from daiban.places.models import Department, Township, Village
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("awaiting acceptance")
+    AWAITING_MATERIALS = "awaiting_materials", _("awaiting materials")
+    REFUSED = "refused", _("refused")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESULT_READY = "result_ready", _("result ready")
+    REPLIED = "replied", _("replied")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+FINAL_STATES = (State.REFUSED, State.CLOSED, State.WITHDRAWN)
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("granted")
+    DENIED = "denied", _("denied")
+
+
+class Inquiry(models.Model):
+    """A question a villager asked the agent (问事); may become a case."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey(Village, models.PROTECT, related_name="inquiries")
+    agent = models.ForeignKey(User, models.PROTECT, related_name="inquiries")
+    resident = models.ForeignKey(
+        Resident, models.PROTECT, null=True, blank=True, related_name="inquiries"
+    )
+    asker_name = models.CharField(_("asked by"), max_length=60, blank=True)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, null=True, blank=True, related_name="+")
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    asked_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        ordering = ["-asked_at"]
+
+    def __str__(self):
+        return self.question[:40]
+
+
+class Case(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # NULL until acceptance: unique among accepted cases only.
+    number = models.CharField(_("case number"), max_length=30, unique=True, null=True)  # noqa: DJ001
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, null=True)  # noqa: DJ001
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases")
+    item_version = models.ForeignKey(
+        ServiceItemVersion, models.PROTECT, null=True, related_name="+"
+    )
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="cases")
+    village = models.ForeignKey(Village, models.PROTECT, related_name="cases")
+    township = models.ForeignKey(Township, models.PROTECT, related_name="cases")
+    agent = models.ForeignKey(User, models.PROTECT, related_name="agent_cases")
+    inquiry = models.OneToOneField(
+        Inquiry, models.PROTECT, null=True, blank=True, related_name="case"
+    )
+    is_petition = models.BooleanField(_("petition"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True)
+    due_date = models.DateField(_("promised date"), null=True)
+    paused_days = models.PositiveIntegerField(_("working days paused"), default=0)
+    outcome = models.CharField(_("result"), max_length=10, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reason for the result"), blank=True)
+    outcome_document = models.CharField(_("document number"), max_length=60, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True)
+    reply_signed_by = models.CharField(_("signed for by"), max_length=60, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["village", "state"]),
+            models.Index(fields=["township", "state"]),
+            models.Index(fields=["agent", "state"]),
+            models.Index(fields=["state", "due_date"]),
+            models.Index(fields=["township", "created_at"]),
+        ]
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class CaseCounter(models.Model):
+    township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="one_counter_per_year")
+        ]
+
+
+class Event(models.Model):
+    """One row per thing that happened to a case: who, when, from → to, why."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(User, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_seq_once")]
+
+
+class Entrustment(models.Model):
+    """The resident's consent for the agent to act (委托书)."""
+
+    case = models.OneToOneField(Case, models.PROTECT, related_name="entrustment")
+    signed_by = models.CharField(_("signed by"), max_length=60)
+    relation = models.CharField(_("relation to the resident"), max_length=30, default="本人")
+    signed_on = models.DateField(_("signed on"))
+    scope = models.TextField(_("what the agent may do"), blank=True)
+
+
+class Checklist(models.Model):
+    """One required or optional material of the case's guide version, as received."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="checklist")
+    material_id = models.PositiveIntegerField()
+    name = models.CharField(_("material"), max_length=100)
+    kind = models.CharField(_("original or copy"), max_length=10)
+    count = models.PositiveSmallIntegerField(_("how many required"))
+    required = models.BooleanField(_("required"))
+    originals = models.PositiveSmallIntegerField(_("originals received"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies received"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material_id"], name="material_once_per_case")
+        ]
+
+    @property
+    def satisfied(self) -> bool:
+        if self.kind == "original":
+            return self.originals >= self.count
+        return self.originals + self.copies >= self.count
+
+
+class SupplementNotice(models.Model):
+    """一次性告知: every missing material listed at once; pauses an accepted case's clock."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="supplement_notices")
+    issued_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    missing = models.JSONField(_("missing materials"))
+    note = models.TextField(_("note"), blank=True)
+    pauses_clock = models.BooleanField(default=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True)
+    paused_days = models.PositiveIntegerField(_("working days paused"), default=0)
+
+    class Meta:
+        ordering = ["case", "issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_notice_per_case",
+            )
+        ]
+
+
+class Hop(models.Model):
+    """A stretch of the case's journey in one holder's hands, with its own due date."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="hops")
+    seq = models.PositiveSmallIntegerField()
+    holder_user = models.ForeignKey(User, models.PROTECT, null=True, related_name="held_hops")
+    holder_department = models.ForeignKey(
+        Department, models.PROTECT, null=True, related_name="hops"
+    )
+    sent_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("handed over at"))
+    due_date = models.DateField(_("due"))
+    received_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    received_at = models.DateTimeField(_("received at"), null=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        indexes = [
+            models.Index(fields=["holder_department", "ended_at"]),
+            models.Index(fields=["holder_user", "ended_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="hop_seq_once"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_hop_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(holder_user__isnull=True, holder_department__isnull=False)
+                | Q(holder_user__isnull=False, holder_department__isnull=True),
+                name="hop_has_one_holder",
+            ),
+        ]
+
+    @property
+    def holder(self):
+        return self.holder_user or self.holder_department
+
+
+class Paper(models.Model):
+    """An original received from the resident, followed until it is given back."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="papers")
+    name = models.CharField(_("paper"), max_length=100)
+    count = models.PositiveSmallIntegerField(_("how many"), default=1)
+    holder_user = models.ForeignKey(User, models.PROTECT, null=True, related_name="papers_held")
+    holder_department = models.ForeignKey(
+        Department, models.PROTECT, null=True, related_name="papers_held"
+    )
+    held_since = models.DateTimeField(_("held since"))
+    returned_at = models.DateTimeField(_("returned at"), null=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    returned_at__isnull=False,
+                    holder_user__isnull=True,
+                    holder_department__isnull=True,
+                )
+                | Q(
+                    returned_at__isnull=True,
+                    holder_user__isnull=False,
+                    holder_department__isnull=True,
+                )
+                | Q(
+                    returned_at__isnull=True,
+                    holder_user__isnull=True,
+                    holder_department__isnull=False,
+                ),
+                name="paper_has_one_holder_or_is_returned",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def holder(self):
+        return self.holder_user or self.holder_department
+
+
+class PaperMove(models.Model):
+    """Custody history: a paper passed from one holder to another, signed by the receiver."""
+
+    paper = models.ForeignKey(Paper, models.PROTECT, related_name="moves")
+    hop = models.ForeignKey(Hop, models.PROTECT, null=True, related_name="paper_moves")
+    at = models.DateTimeField(_("when"))
+    from_user = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    from_department = models.ForeignKey(Department, models.PROTECT, null=True, related_name="+")
+    to_user = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    to_department = models.ForeignKey(Department, models.PROTECT, null=True, related_name="+")
+    to_resident = models.CharField(_("returned to"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["paper", "at", "id"]
+
+
+class HopPaper(models.Model):
+    """Which papers travel with a handover; they change hands when it is received."""
+
+    hop = models.ForeignKey(Hop, models.CASCADE, related_name="hop_papers")
+    paper = models.ForeignKey(Paper, models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hop", "paper"], name="paper_once_per_hop")]
+
+
+class FollowUp(models.Model):
+    """回访 after the reply; a rating of 1 (very dissatisfied) to 5 (very satisfied)."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("phone call")
+        VISIT = "visit", _("visit")
+        SMS = "sms", _("text message")
+
+    case = models.OneToOneField(Case, models.PROTECT, related_name="follow_up")
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"))
+    note = models.TextField(_("note"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="rating_one_to_five",
+            )
+        ]

@@ -1,0 +1,49 @@
+"""Who may take which step: plain predicates the lifecycle asks."""
+
+from daiban.catalog.models import ServiceItem
+from daiban.people.models import Role, User
+from daiban.places.models import Department, Village
+
+
+def is_admin(actor: User) -> bool:
+    return actor.role == Role.ADMINISTRATOR
+
+
+def may_take(actor: User, village: Village, item: ServiceItem) -> bool:
+    """Open, accept, refuse or send back a case for a resident of this village.
+
+    Petitions belong to the village's petition agent and no other agent.
+    """
+    if is_admin(actor):
+        return True
+    if actor.role == Role.VILLAGE_AGENT:
+        return actor.village_id == village.id and not item.is_petition
+    if actor.role == Role.PETITION_AGENT:
+        return actor.village_id == village.id and item.is_petition
+    if actor.role == Role.CENTER_DIRECTOR:
+        return actor.township_id == village.township_id
+    return False
+
+
+def holds(actor: User, held, township_id: int) -> bool:
+    """Whether the actor holds `held` (a hop's file or a paper) and may act on it."""
+    if is_admin(actor):
+        return True
+    if held.holder_user_id is not None:
+        return actor.id == held.holder_user_id
+    department: Department = held.holder_department
+    if actor.department_id == department.id:
+        return True
+    if department.level == Department.Level.TOWNSHIP:
+        return actor.role == Role.CENTER_DIRECTOR and actor.township_id == department.township_id
+    # County bureaus rarely use the system: the township agents carry files there and back.
+    return (
+        actor.role == Role.TOWNSHIP_AGENT
+        and actor.department is not None
+        and actor.department.township_id == township_id
+    )
+
+
+def responsible_agent(village: Village, item: ServiceItem) -> User | None:
+    role = Role.PETITION_AGENT if item.is_petition else Role.VILLAGE_AGENT
+    return User.objects.filter(village=village, role=role, is_active=True).order_by("id").first()

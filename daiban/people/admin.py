@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from daiban.people.models import Resident, User
+from daiban.people.services import check_staff_place
+
+
+class StaffForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("role"):
+            try:
+                check_staff_place(
+                    data["role"],
+                    **{
+                        name: data.get(name)
+                        for name in ("village", "department", "township", "county")
+                    },
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field, messages)
+        return data
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    form = StaffForm
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "village",
+        "department",
+        "township",
+        "is_active",
+    ]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "display_name"]
+    list_select_related = ["village", "department", "township"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["display_name", "work_phone", "email"]}),
+        (_("Role and place"), {"fields": ["role", "village", "department", "township", "county"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]},
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    """Residents are registered through the lifecycle pages; the admin shows masks only."""
+
+    list_display = ["name", "id_number_masked", "phone_masked", "village", "hamlet"]
+    list_filter = ["village__township"]
+    search_fields = ["name", "name_initials"]
+    list_select_related = ["village", "hamlet"]
+    fields = [
+        "name",
+        "gender",
+        "id_number_masked",
+        "phone_masked",
+        "village",
+        "hamlet",
+        "registered_by",
+        "registered_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,119 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from daiban.places.models import County, Department, Hamlet, Township, Village
+
+
+class Role(models.TextChoices):
+    VILLAGE_AGENT = "village_agent", _("village agent")
+    PETITION_AGENT = "petition_agent", _("petition agent")
+    TOWNSHIP_AGENT = "township_agent", _("township agent")
+    DEPARTMENT_CLERK = "department_clerk", _("department clerk")
+    CENTER_DIRECTOR = "center_director", _("service center director")
+    TOWNSHIP_LEADER = "township_leader", _("township leader")
+    COUNTY_SUPERVISOR = "county_supervisor", _("county supervisor")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+# Which place field each role must have; the others stay empty.
+ROLE_PLACE = {
+    Role.VILLAGE_AGENT: "village",
+    Role.PETITION_AGENT: "village",
+    Role.TOWNSHIP_AGENT: "department",
+    Role.DEPARTMENT_CLERK: "department",
+    Role.CENTER_DIRECTOR: "township",
+    Role.TOWNSHIP_LEADER: "township",
+    Role.COUNTY_SUPERVISOR: "county",
+    Role.ADMINISTRATOR: None,
+}
+PLACE_FIELDS = ("village", "department", "township", "county")
+
+
+def _role_place_constraint():
+    condition = Q()
+    for role, place in ROLE_PLACE.items():
+        one = Q(role=role)
+        for name in PLACE_FIELDS:
+            one &= Q(**{f"{name}__isnull": name != place})
+        condition |= one
+    return models.CheckConstraint(condition=condition, name="staff_role_has_its_place")
+
+
+class User(AbstractUser):
+    """A staff account: the role says what the person does, the place where."""
+
+    display_name = models.CharField(_("name"), max_length=60)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    work_phone = models.CharField(
+        _("work phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Printed on receipts and posters, so villagers can call."),
+    )
+    village = models.ForeignKey(
+        Village, models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    township = models.ForeignKey(
+        Township, models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    county = models.ForeignKey(County, models.PROTECT, null=True, blank=True, related_name="staff")
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+        constraints = [_role_place_constraint()]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def covered_township_id(self) -> int | None:
+        """The township whose work this person does, if any."""
+        if self.village_id:
+            return self.village.township_id
+        if self.department_id:
+            return self.department.township_id
+        return self.township_id
+
+
+class Resident(models.Model):
+    """A villager. The ID number and phone are stored encrypted; the masks and keyed
+    hashes are what pages and look-ups use."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=60)
+    name_initials = models.CharField(_("pinyin initials"), max_length=60, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    phone_encrypted = models.TextField(editable=False)
+    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, editable=False)
+    village = models.ForeignKey(Village, models.PROTECT, related_name="residents")
+    hamlet = models.ForeignKey(
+        Hamlet, models.PROTECT, null=True, blank=True, related_name="residents"
+    )
+    registered_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        indexes = [models.Index(fields=["village", "name"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.id_number_masked})"

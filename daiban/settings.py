@@ -1,0 +1,165 @@
+"""One settings module for every environment; values come from the environment.
+
+See docs/operations.md for every variable.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from daiban import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.string("DAIBAN_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.boolean("DAIBAN_DEBUG", False)
+TESTING = env.boolean("DAIBAN_TESTING", False)
+
+
+def _dev_secret(file_name: str, make) -> str:
+    """Development and tests only: a secret kept under var/ so restarts keep data readable."""
+    path = VAR_DIR / file_name
+    if not path.exists():
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _required_secret(name: str, file_name: str, make) -> str:
+    value = env.string(name)
+    if value:
+        return value
+    if DEBUG or TESTING:
+        return _dev_secret(file_name, make)
+    raise env.ConfigError(f"{name} (or {name}_FILE) must be set when DAIBAN_DEBUG is off")
+
+
+def _token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(48)
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = _required_secret("DAIBAN_SECRET_KEY", "secret_key", _token)
+# Personal data keys: the first encrypts, all decrypt (rotation adds a new first key).
+DATA_KEYS = env.strings("DAIBAN_DATA_KEYS") or [
+    _required_secret("DAIBAN_DATA_KEYS", "data_key", _fernet_key)
+]
+# Keyed hash for exact look-up of ID numbers and phones; never rotated casually.
+HASH_KEY = _required_secret("DAIBAN_HASH_KEY", "hash_key", _token)
+
+ALLOWED_HOSTS = env.strings("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if TESTING:
+    ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "daiban.core",
+    "daiban.places",
+    "daiban.people",
+    "daiban.workdays",
+    "daiban.catalog",
+    "daiban.cases",
+    "daiban.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "daiban.urls"
+WSGI_APPLICATION = "daiban.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "daiban" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+SQLITE_PATH = VAR_DIR / "daiban.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.string("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=env.integer("DAIBAN_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a transaction takes the write lock when it starts, so two writers
+        # queue instead of one failing when it upgrades a stale read snapshot.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=20000;"
+        ),
+    }
+    # A file, not shared-cache memory, so tests see the same locking as production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "people.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "daiban" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOGIN_URL = "admin:login"
+
+# Lifecycle defaults, in working days; see docs/operations.md.
+DAIBAN_AGENT_HANDOVER_DAYS = env.integer("DAIBAN_AGENT_HANDOVER_DAYS", 2, minimum=1)
+DAIBAN_REPLY_DAYS = env.integer("DAIBAN_REPLY_DAYS", 2, minimum=1)
+DAIBAN_DEPARTMENT_DAYS = env.integer("DAIBAN_DEPARTMENT_DAYS", 5, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.string("DAIBAN_LOG_LEVEL", "INFO")},
+}
