@@ -16,6 +16,8 @@ from daiban.catalog.services import DEFAULT_CATALOG, load_catalog
 from daiban.people.models import Resident, Role, User
 from daiban.people.services import create_staff, register_resident
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
+from daiban.workdays.calendar import WorkCalendar
+from daiban.workdays.services import seed_from_package
 
 # Items the tests use, by name, from the default catalog.
 TEST_ITEMS = ["粮食直补存折更名", "生育登记", "最低生活保障申请", "信访事项代办", "结婚登记预约"]
@@ -66,6 +68,7 @@ def _staff(username, role, **place):
 
 
 def build_world() -> World:
+    seed_from_package()  # a no-op unless a transactional test flushed the calendar
     county = County.objects.create(code="459901000000", name="云岭县")
     township = Township.objects.create(county=county, code="459901101000", name="大厂壮族乡")
     other_township = Township.objects.create(county=county, code="459901102000", name="青石镇")
@@ -125,7 +128,7 @@ def build_world() -> World:
         resident=register_resident(
             actor=agent,
             name="胡建荣",
-            id_number="45990119860412003X",
+            id_number="459901198604120032",
             phone="13877160412",
             village=village,
             hamlet=hamlet,
@@ -147,6 +150,20 @@ def build_world() -> World:
     return world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """A rolled-back test must not leave its calendar in the process cache."""
+    WorkCalendar.invalidate()
+    yield
+    WorkCalendar.invalidate()
+
+
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def shared_world(transactional_db) -> World:
+    """For tests whose threads need committed data and connections of their own."""
     return build_world()

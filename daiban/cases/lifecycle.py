@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from daiban.cases import rules
 from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
@@ -49,20 +49,23 @@ from daiban.workdays.calendar import WorkCalendar
 
 # Steps and the states they start from; the messages name both.
 STEPS = {
-    "accept": (_lazy("accept"), (State.PENDING, State.AWAITING_MATERIALS)),
-    "refuse": (_lazy("refuse"), (State.PENDING, State.AWAITING_MATERIALS)),
-    "request_supplement": (_lazy("issue a supplement notice"), (State.PENDING, State.IN_PROGRESS)),
-    "resume": (_lazy("resume after supplement"), (State.AWAITING_MATERIALS,)),
-    "hand_over": (_lazy("hand over"), (State.IN_PROGRESS, State.RESULT_READY)),
-    "confirm_receipt": (_lazy("confirm receipt"), (State.IN_PROGRESS, State.RESULT_READY)),
-    "record_result": (_lazy("record the result"), (State.IN_PROGRESS,)),
-    "reply": (_lazy("reply"), (State.RESULT_READY,)),
-    "close": (_lazy("close"), (State.REPLIED,)),
+    "accept": (gettext_lazy("accept"), (State.PENDING, State.AWAITING_MATERIALS)),
+    "refuse": (gettext_lazy("refuse"), (State.PENDING, State.AWAITING_MATERIALS)),
+    "request_supplement": (
+        gettext_lazy("issue a supplement notice"),
+        (State.PENDING, State.IN_PROGRESS),
+    ),
+    "resume": (gettext_lazy("resume after supplement"), (State.AWAITING_MATERIALS,)),
+    "hand_over": (gettext_lazy("hand over"), (State.IN_PROGRESS, State.RESULT_READY)),
+    "confirm_receipt": (gettext_lazy("confirm receipt"), (State.IN_PROGRESS, State.RESULT_READY)),
+    "record_result": (gettext_lazy("record the result"), (State.IN_PROGRESS,)),
+    "reply": (gettext_lazy("reply"), (State.RESULT_READY,)),
+    "close": (gettext_lazy("close"), (State.REPLIED,)),
     "withdraw": (
         _("withdraw"),
         (State.PENDING, State.AWAITING_MATERIALS, State.IN_PROGRESS),
     ),
-    "return_papers": (_lazy("return papers"), tuple(State)),
+    "return_papers": (gettext_lazy("return papers"), tuple(State)),
 }
 
 

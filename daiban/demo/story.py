@@ -31,7 +31,7 @@ def fake_id_number(birth: datetime.date, sequence: int, male: bool) -> str:
     """A valid-checksum ID number of the fictional county; nobody holds it."""
     seq = sequence % 500 * 2 + (1 if male else 0)
     body = f"{BIRTHPLACE}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 def make_residents(rng: random.Random, agents: dict[int, dict]) -> dict[int, list[Resident]]:

@@ -69,7 +69,8 @@ def parse_id_number(raw: str, today: datetime.date | None = None) -> IdNumber:
             % {"date": birth_date.isoformat()},
             code="birth_date",
         )
-    expected = ric.calc_check_digit(value[:17])
+    # stdnum weighs the first 17 of an 18-character string and ignores the last.
+    expected = ric.calc_check_digit(value)
     if expected != value[17]:
         raise ValidationError(
             _(

@@ -46,7 +46,7 @@ def _role_place_constraint():
 class User(AbstractUser):
     """A staff account: the role says what the person does, the place where."""
 
-    display_name = models.CharField(_("name"), max_length=60)
+    display_name = models.CharField(_("full name"), max_length=60)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     work_phone = models.CharField(
         _("work phone"),
@@ -94,7 +94,7 @@ class Resident(models.Model):
         FEMALE = "F", _("female")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     name_initials = models.CharField(_("pinyin initials"), max_length=60, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     id_number_encrypted = models.TextField(editable=False)

@@ -22,6 +22,12 @@ HOLIDAY_NAMES = {
 }
 
 
+def _forget_cached_calendar() -> None:
+    """Now for this transaction's own reads, and again once others can see the change."""
+    WorkCalendar.invalidate()
+    transaction.on_commit(WorkCalendar.invalidate)
+
+
 def package_years() -> range:
     import chinese_calendar
 
@@ -61,7 +67,7 @@ def seed_from_package(year_model=CalendarYear, day_model=SpecialDay) -> int:
         )
         year_model.objects.create(year=year, source="package")
         added += 1
-    transaction.on_commit(WorkCalendar.invalidate)
+    _forget_cached_calendar()
     return added
 
 
@@ -95,5 +101,6 @@ def publish_year(
         [SpecialDay(date=d, is_workday=False, name=n) for d, n in holidays]
         + [SpecialDay(date=d, is_workday=True, name=n) for d, n in workdays]
     )
-    transaction.on_commit(WorkCalendar.invalidate)
-    return CalendarYear.objects.create(year=year, source=CalendarYear.Source.ADMIN, note=note)
+    year_row = CalendarYear.objects.create(year=year, source=CalendarYear.Source.ADMIN, note=note)
+    _forget_cached_calendar()
+    return year_row
