@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
-	$(BIN)/python manage.py compiletranslations
+	DAIBAN_DEBUG=1 $(BIN)/python manage.py compiletranslations
 
 demo: setup
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py migrate --no-input
