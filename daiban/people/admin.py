@@ -1,34 +1,49 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from daiban.people.models import Resident, User
 from daiban.people.services import check_staff_place
 
+PLACES = ("village", "department", "township", "county")
 
-class StaffForm(forms.ModelForm):
+
+class RolePlaceCheck:
+    """The role decides which place field is filled; say so on the form, not with a 500."""
+
     def clean(self):
         data = super().clean()
         if data.get("role"):
             try:
-                check_staff_place(
-                    data["role"],
-                    **{
-                        name: data.get(name)
-                        for name in ("village", "department", "township", "county")
-                    },
-                )
+                check_staff_place(data["role"], **{name: data.get(name) for name in PLACES})
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     self.add_error(field, messages)
         return data
 
 
+class StaffForm(RolePlaceCheck, forms.ModelForm):
+    pass
+
+
+class StaffCreationForm(RolePlaceCheck, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "display_name", "role", "work_phone", *PLACES]
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin):
     form = StaffForm
+    add_form = StaffCreationForm
+    add_fieldsets = [
+        (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Person"), {"fields": ["display_name", "work_phone"]}),
+        (_("Role and place"), {"fields": ["role", *PLACES]}),
+    ]
     list_display = [
         "username",
         "display_name",
