@@ -73,13 +73,14 @@ INSTALLED_APPS = [
     "daiban.workdays",
     "daiban.catalog",
     "daiban.cases",
+    "daiban.documents",
     "daiban.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "daiban.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,13 +150,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "daiban" / "static"]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "cases:home"
+LOGOUT_REDIRECT_URL = "login"
 
 # Lifecycle defaults, in working days; see docs/operations.md.
 DAIBAN_AGENT_HANDOVER_DAYS = env.integer("DAIBAN_AGENT_HANDOVER_DAYS", 2, minimum=1)
 DAIBAN_REPLY_DAYS = env.integer("DAIBAN_REPLY_DAYS", 2, minimum=1)
 DAIBAN_DEPARTMENT_DAYS = env.integer("DAIBAN_DEPARTMENT_DAYS", 5, minimum=1)
+# Where villagers open the tracking page; printed in QR codes on receipts.
+DAIBAN_PUBLIC_URL = env.string("DAIBAN_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ from daiban.cases.models import (
     Entrustment,
     Event,
     FollowUp,
+    HandoverBatch,
     Hop,
     HopPaper,
     Inquiry,
@@ -624,6 +625,7 @@ def hand_over(
     to_department: Department | None = None,
     paper_ids: list[int] = (),
     note: str = "",
+    batch: HandoverBatch | None = None,
     at: datetime.datetime | None = None,
 ) -> Hop:
     """Send the file (and named originals) to the next holder, who must confirm receipt."""
@@ -662,6 +664,7 @@ def hand_over(
         started_at=at,
         due_date=calendar.add(_date(at), _hop_days(case, to_user, to_department)),
         note=(note or "").strip(),
+        batch=batch,
     )
     HopPaper.objects.bulk_create(HopPaper(hop=new_hop, paper=p) for p in papers)
     _commit(

@@ -201,6 +201,17 @@ class SupplementNotice(models.Model):
         ]
 
 
+class HandoverBatch(models.Model):
+    """Files an agent takes to the center together, listed on one signed handover list."""
+
+    sent_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("handed over at"))
+
+    class Meta:
+        verbose_name = _("handover list")
+        verbose_name_plural = _("handover lists")
+
+
 class Hop(models.Model):
     """A stretch of the case's journey in one holder's hands, with its own due date."""
 
@@ -217,6 +228,9 @@ class Hop(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True)
     ended_at = models.DateTimeField(_("ended at"), null=True)
     note = models.TextField(_("note"), blank=True)
+    batch = models.ForeignKey(
+        HandoverBatch, models.PROTECT, null=True, blank=True, related_name="hops"
+    )
 
     class Meta:
         ordering = ["case", "seq"]

@@ -1,12 +1,16 @@
 """Reads of cases: custody, queues and the materials a guide asks for."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from daiban.cases.inputs import Received
-from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove
+from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove, State
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.services import ensure_current_version
 from daiban.places.models import Department
+from daiban.workdays.calendar import WorkCalendar
 
 
 def complete_checklist(item: ServiceItem) -> list[Received]:
@@ -59,3 +63,93 @@ def department_queue(department: Department) -> QuerySet[Hop]:
         .select_related("case", "case__item", "case__resident", "case__village")
         .order_by("due_date", "case_id")
     )
+
+
+# ─── Work lists ──────────────────────────────────────────────────────────────
+
+WARN_DAYS = 1  # a hop or case due within this many working days is flagged
+
+
+@dataclass
+class Row:
+    case: Case
+    due: datetime.date | None
+    status: str  # overdue, due_soon, on_time, paused, not_started, follow_up
+
+    @property
+    def hop(self) -> Hop | None:
+        hops = getattr(self.case, "open_hops", None)
+        return hops[0] if hops else None
+
+
+def _status(due, state, today, calendar) -> str:
+    if state == State.AWAITING_MATERIALS:
+        return "paused"
+    if state == State.REPLIED:
+        return "follow_up"
+    if due is None:
+        return "not_started"
+    if due < today:
+        return "overdue"
+    if calendar.between(today, due) <= WARN_DAYS:
+        return "due_soon"
+    return "on_time"
+
+
+def _open_hops():
+    return Prefetch(
+        "hops",
+        queryset=Hop.objects.filter(ended_at__isnull=True).select_related(
+            "holder_user", "holder_department"
+        ),
+        to_attr="open_hops",
+    )
+
+
+def worklist(cases: QuerySet[Case], today: datetime.date) -> list[Row]:
+    """Open cases with their current hop; the most urgent first."""
+    calendar = WorkCalendar.load()
+    rows = []
+    for case in (
+        cases.exclude(state__in=FINAL_STATES)
+        .select_related("item", "resident", "village", "agent")
+        .prefetch_related(_open_hops())
+    ):
+        hop = case.open_hops[0] if case.open_hops else None
+        dues = [d for d in (case.due_date, hop.due_date if hop else None) if d]
+        due = min(dues) if dues else None
+        rows.append(Row(case, due, _status(due, case.state, today, calendar)))
+    order = {
+        "overdue": 0,
+        "due_soon": 1,
+        "not_started": 2,
+        "paused": 3,
+        "on_time": 4,
+        "follow_up": 5,
+    }
+    rows.sort(key=lambda r: (order[r.status], r.due or datetime.date.max, r.case.pk))
+    return rows
+
+
+def holder_board(township_id: int, today: datetime.date) -> list[dict]:
+    """For the director: who holds how many open files of the township, how many late."""
+    board: dict[str, dict] = {}
+    hops = (
+        Hop.objects.filter(case__township_id=township_id, ended_at__isnull=True)
+        .exclude(case__state__in=FINAL_STATES)
+        .select_related("holder_user", "holder_department")
+    )
+    for hop in hops:
+        name = str(hop.holder)
+        entry = board.setdefault(name, {"holder": name, "files": 0, "overdue": 0, "unreceived": 0})
+        entry["files"] += 1
+        entry["overdue"] += hop.due_date < today
+        entry["unreceived"] += hop.received_at is None
+    papers = Paper.objects.filter(
+        case__township_id=township_id, returned_at__isnull=True
+    ).select_related("holder_user", "holder_department")
+    for paper in papers:
+        name = str(paper.holder)
+        board.setdefault(name, {"holder": name, "files": 0, "overdue": 0, "unreceived": 0})
+        board[name]["papers"] = board[name].get("papers", 0) + paper.count
+    return sorted(board.values(), key=lambda e: (-e["overdue"], -e["files"], e["holder"]))

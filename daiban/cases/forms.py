@@ -1,0 +1,191 @@
+"""Forms turn posted text into typed values; the lifecycle decides what is allowed."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daiban.cases.inputs import EntrustmentIn, Missing, Received
+from daiban.cases.models import FollowUp
+from daiban.people.models import Role, User
+from daiban.places.models import Department
+
+
+class InquiryForm(forms.Form):
+    asker_name = forms.CharField(label=_("Who asked"), max_length=60, required=False)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ChecklistForm(forms.Form):
+    """One row per material of the guide version: originals and copies in hand."""
+
+    signed_by = forms.CharField(label=_("Entrustment signed by"), max_length=60, required=False)
+    relation = forms.CharField(label=_("Relation to the resident"), max_length=30, initial="本人")
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    note = forms.CharField(
+        label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, materials: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.materials = materials
+        for m in materials:
+            self.fields[f"o_{m['id']}"] = forms.IntegerField(
+                label=_("originals"), min_value=0, max_value=99, initial=0, required=False
+            )
+            self.fields[f"c_{m['id']}"] = forms.IntegerField(
+                label=_("copies"), min_value=0, max_value=99, initial=0, required=False
+            )
+        self.fields["signed_on"].initial = timezone.localdate()
+
+    def rows(self):
+        for m in self.materials:
+            yield m, self[f"o_{m['id']}"], self[f"c_{m['id']}"]
+
+    def received(self) -> list[Received]:
+        got = []
+        for m in self.materials:
+            originals = self.cleaned_data.get(f"o_{m['id']}") or 0
+            copies = self.cleaned_data.get(f"c_{m['id']}") or 0
+            if originals or copies:
+                got.append(Received(m["id"], originals=originals, copies=copies))
+        return got
+
+    def missing(self) -> list[Missing]:
+        """Required materials not (fully) in hand: what a supplement notice must list."""
+        have = {r.material_id: r for r in self.received()}
+        result = []
+        for m in self.materials:
+            if not m["required"]:
+                continue
+            row = have.get(m["id"])
+            enough = row is not None and (
+                row.originals >= m["count"]
+                if m["kind"] == "original"
+                else row.originals + row.copies >= m["count"]
+            )
+            if not enough:
+                result.append(Missing(m["id"]))
+        return result
+
+    def entrustment(self) -> EntrustmentIn | None:
+        signed_by = (self.cleaned_data.get("signed_by") or "").strip()
+        if not signed_by:
+            return None
+        return EntrustmentIn(
+            signed_by=signed_by,
+            signed_on=self.cleaned_data.get("signed_on") or timezone.localdate(),
+            relation=self.cleaned_data.get("relation") or "本人",
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SupplementForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, materials: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missing"] = forms.TypedMultipleChoiceField(
+            label=_("Missing materials"),
+            choices=[(m["id"], m["name"]) for m in materials],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def missing_list(self) -> list[Missing]:
+        return [Missing(material_id) for material_id in self.cleaned_data["missing"]]
+
+
+class HandOverForm(forms.Form):
+    def __init__(self, *args, case, papers, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(
+            township_id=case.township_id
+        ) | Department.objects.filter(
+            level=Department.Level.COUNTY, county_id=case.township.county_id
+        )
+        choices = [(f"d{d.pk}", d.name) for d in departments.order_by("level", "name")]
+        agents = User.objects.filter(
+            village_id=case.village_id,
+            role__in=[Role.VILLAGE_AGENT, Role.PETITION_AGENT],
+            is_active=True,
+        )
+        choices += [(f"u{u.pk}", _("Back to agent %(name)s") % {"name": u}) for u in agents]
+        self.fields["to"] = forms.ChoiceField(label=_("Hand to"), choices=choices)
+        self.fields["papers"] = forms.TypedMultipleChoiceField(
+            label=_("Originals that go with it"),
+            choices=[(p.pk, f"{p.name} ×{p.count}") for p in papers],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=[p.pk for p in papers],
+        )
+        self.fields["note"] = forms.CharField(label=_("Note"), required=False)
+
+    def target(self) -> dict:
+        value = self.cleaned_data["to"]
+        if value.startswith("u"):
+            return {"to_user": User.objects.get(pk=int(value[1:]))}
+        return {"to_department": Department.objects.get(pk=int(value[1:]))}
+
+
+class ResultForm(forms.Form):
+    granted = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("granted")), ("0", _("denied"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    document_no = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    reason = forms.CharField(
+        label=_("Reason (required when denied)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReplyForm(forms.Form):
+    signed_by = forms.CharField(label=_("Signed for by"), max_length=60)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class CloseForm(forms.Form):
+    method = forms.ChoiceField(label=_("Follow-up by"), choices=FollowUp.Method.choices)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[
+            ("", _("not rated")),
+            ("5", _("very satisfied")),
+            ("4", _("satisfied")),
+            ("3", _("neutral")),
+            ("2", _("dissatisfied")),
+            ("1", _("very dissatisfied")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ReturnPapersForm(forms.Form):
+    signed_by = forms.CharField(label=_("Signed for by"), max_length=60)
+
+    def __init__(self, *args, papers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["papers"] = forms.TypedMultipleChoiceField(
+            label=_("Originals returned"),
+            choices=[(p.pk, p.name) for p in papers],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+        )

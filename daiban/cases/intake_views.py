@@ -1,0 +1,118 @@
+"""Inquiry (问事) and acceptance (受理): the agent's first two steps with a villager."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daiban.cases import lifecycle
+from daiban.cases.errors import CaseError
+from daiban.cases.forms import ChecklistForm, InquiryForm, ReasonForm
+from daiban.cases.models import Case, State
+from daiban.cases.scoping import visible_cases
+from daiban.catalog.models import ServiceItem
+from daiban.catalog.selectors import search_items
+from daiban.catalog.services import ensure_current_version
+from daiban.people.selectors import visible_residents
+
+ITEM_LIMIT = 20
+
+
+@login_required
+def inquiry(request):
+    """Search the guide, show an item's guide, record the question, open a case in one tap."""
+    q = request.GET.get("q", "")
+    item = ServiceItem.objects.filter(pk=request.GET.get("item") or 0, is_active=True).first()
+    resident = visible_residents(request.user).filter(pk=request.GET.get("resident") or 0).first()
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        village = resident.village if resident else request.user.village
+        if village is None:
+            messages.error(request, _("Choose the resident first."))
+        else:
+            try:
+                recorded = lifecycle.record_inquiry(
+                    actor=request.user,
+                    village=village,
+                    item=item,
+                    resident=resident,
+                    **form.cleaned_data,
+                )
+                if "open_case" in request.POST:
+                    if resident is None or item is None:
+                        raise CaseError(_("Choose the resident and the item to open a case."))
+                    case = lifecycle.start_case(
+                        actor=request.user, resident=resident, item=item, inquiry=recorded
+                    )
+                    return redirect("cases:accept", pk=case.pk)
+            except CaseError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Inquiry recorded."))
+                return redirect("cases:home")
+    context = {
+        "q": q,
+        "items": search_items(q)[:ITEM_LIMIT] if q else [],
+        "item": item,
+        "materials": item.materials.all() if item else [],
+        "resident": resident,
+        "form": form,
+    }
+    return render(request, "cases/inquiry.html", context)
+
+
+@login_required
+@require_POST
+def start(request):
+    resident = get_object_or_404(
+        visible_residents(request.user), pk=request.POST.get("resident") or 0
+    )
+    item = get_object_or_404(ServiceItem, pk=request.POST.get("item") or 0)
+    try:
+        case = lifecycle.start_case(actor=request.user, resident=resident, item=item)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"/inquiries/new/?item={item.pk}&resident={resident.pk}")
+    return redirect("cases:accept", pk=case.pk)
+
+
+@login_required
+def accept(request, pk):
+    case = get_object_or_404(
+        visible_cases(request.user).select_related("item", "resident", "village"), pk=pk
+    )
+    if case.state not in (State.PENDING, State.AWAITING_MATERIALS) or case.accepted_at:
+        return redirect("cases:detail", pk=case.pk)
+    version = ensure_current_version(case.item)
+    form = ChecklistForm(request.POST or None, materials=version.materials)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = _decide(request, case, form)
+        except CaseError as exc:
+            messages.error(request, exc.message)
+            for field, errors in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/accept.html",
+        {"case": case, "form": form, "version": version, "refuse_form": ReasonForm()},
+    )
+
+
+def _decide(request, case: Case, form: ChecklistForm) -> str:
+    actor = request.user
+    if "supplement" in request.POST:
+        lifecycle.request_supplement(
+            case.pk, actor=actor, missing=form.missing(), note=form.cleaned_data["note"]
+        )
+        return _("Supplement notice issued; print it and give it to the resident.")
+    if "refuse" in request.POST:
+        lifecycle.refuse(case.pk, actor=actor, reason=form.cleaned_data["note"])
+        return _("Refused; print the refusal notice for the resident.")
+    lifecycle.accept(case.pk, actor=actor, received=form.received(), entrustment=form.entrustment())
+    return _("Accepted; print the receipt for the resident.")

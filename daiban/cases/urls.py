@@ -1,0 +1,29 @@
+from django.urls import path
+
+from daiban.cases import intake_views, views
+from daiban.documents import views as documents
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inquiries/new/", intake_views.inquiry, name="inquiry"),
+    path("cases/new/", intake_views.start, name="start"),
+    path("cases/<int:pk>/", views.detail, name="detail"),
+    path("cases/<int:pk>/accept/", intake_views.accept, name="accept"),
+    path("cases/<int:pk>/confirm/", views.confirm_receipt, name="confirm_receipt"),
+    path("cases/<int:pk>/hand-over/", views.hand_over, name="hand_over"),
+    path("cases/<int:pk>/result/", views.record_result, name="record_result"),
+    path("cases/<int:pk>/reply/", views.reply, name="reply"),
+    path("cases/<int:pk>/close/", views.close, name="close"),
+    path("cases/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("cases/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
+    path("cases/<int:pk>/resume/", views.resume, name="resume"),
+    path("cases/<int:pk>/return-papers/", views.return_papers, name="return_papers"),
+    path("cases/<int:pk>/receipt.pdf", documents.receipt, name="receipt"),
+    path("cases/<int:pk>/entrustment.pdf", documents.entrustment, name="entrustment"),
+    path("cases/<int:pk>/refusal.pdf", documents.refusal, name="refusal"),
+    path("cases/<int:pk>/notices/<int:notice_pk>.pdf", documents.supplement, name="supplement_pdf"),
+    path("handover/", views.handover_batch, name="handover"),
+    path("handover/<int:pk>/", views.batch, name="batch"),
+    path("handover/<int:pk>.pdf", documents.handover_list, name="handover_pdf"),
+]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import check_for_language
+
+
+class LanguageMiddleware:
+    """Chinese unless the person chose otherwise (the language cookie).
+
+    Browsers' Accept-Language is ignored on purpose: a county's shared office PCs and
+    cheap phones often say English while everyone reads Chinese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

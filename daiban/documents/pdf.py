@@ -1,0 +1,114 @@
+"""Shared pieces of every printed paper: the CJK font, styles, dates, QR codes, A4 pages.
+
+The font is a real TrueType CJK font, embedded (Debian's fonts-wqy-microhei, or
+DAIBAN_PDF_FONT). Where none is installed the PDF falls back to Adobe's STSong-Light,
+which every PDF reader has but which is not embedded.
+"""
+
+import datetime
+import io
+import os
+from functools import lru_cache
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+]
+
+
+@lru_cache(maxsize=1)
+def font_name() -> str:
+    paths = [os.environ.get("DAIBAN_PDF_FONT", "")] + FONT_CANDIDATES
+    for path in paths:
+        if path and os.path.exists(path):
+            pdfmetrics.registerFont(TTFont("DaibanCJK", path, subfontIndex=0))
+            return "DaibanCJK"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    font = font_name()
+    base = ParagraphStyle("base", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontSize=10, alignment=TA_CENTER, textColor=colors.grey
+        ),
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
+    }
+
+
+def cn_date(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localdate(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def qr_image(data: str, size_mm: float = 32) -> Image:
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="png", scale=8, border=2)
+    buffer.seek(0)
+    return Image(buffer, width=size_mm * mm, height=size_mm * mm)
+
+
+def grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
+    s = styles()
+    cells = [
+        [Paragraph(str(c), s["cell"]) if not hasattr(c, "wrap") else c for c in row] for row in rows
+    ]
+    table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def fields(pairs: list[tuple[str, str]]) -> Table:
+    """Label–value lines, two columns, no header."""
+    return grid([[label, value] for label, value in pairs], [38, 132], header=False)
+
+
+def render(story: list, title: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="代办制 Daiban",
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def gap(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)

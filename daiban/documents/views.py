@@ -1,0 +1,68 @@
+"""PDF downloads; each goes through the same scoping as the case page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from daiban.cases.models import HandoverBatch, State, SupplementNotice
+from daiban.cases.scoping import visible_cases
+from daiban.documents import papers
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _case(request, pk):
+    cases = visible_cases(request.user).select_related(
+        "item", "resident", "resident__hamlet", "village", "township__center", "agent"
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+@login_required
+def receipt(request, pk):
+    case = _case(request, pk)
+    if case.number is None:
+        messages.error(request, _("A receipt is printed once the case is accepted."))
+        return redirect("cases:detail", pk=case.pk)
+    return _pdf(papers.receipt(case), f"receipt-{case.number}.pdf")
+
+
+@login_required
+def entrustment(request, pk):
+    case = _case(request, pk)
+    return _pdf(papers.entrustment(case), f"entrustment-{case.pk}.pdf")
+
+
+@login_required
+def supplement(request, pk, notice_pk):
+    case = _case(request, pk)
+    notice = get_object_or_404(
+        SupplementNotice.objects.select_related("issued_by"), pk=notice_pk, case=case
+    )
+    notice.case = case
+    return _pdf(papers.supplement_notice(notice), f"supplement-{case.pk}-{notice.pk}.pdf")
+
+
+@login_required
+def refusal(request, pk):
+    case = _case(request, pk)
+    if case.state != State.REFUSED:
+        messages.error(request, _("Only a refused case has a refusal notice."))
+        return redirect("cases:detail", pk=case.pk)
+    return _pdf(papers.refusal_notice(case), f"refusal-{case.pk}.pdf")
+
+
+@login_required
+def handover_list(request, pk):
+    batch = get_object_or_404(HandoverBatch.objects.select_related("sent_by__village"), pk=pk)
+    visible = visible_cases(request.user).filter(hops__batch=batch)
+    if batch.sent_by_id != request.user.id and not visible.exists():
+        return get_object_or_404(HandoverBatch, pk=0)
+    return _pdf(papers.handover_list(batch), f"handover-{batch.pk}.pdf")

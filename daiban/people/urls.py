@@ -1,0 +1,9 @@
+from django.urls import path
+
+from daiban.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.register, name="register"),
+]

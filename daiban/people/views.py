@@ -1,0 +1,102 @@
+"""Finding and registering residents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from daiban.people import crypto
+from daiban.people.forms import ResidentForm
+from daiban.people.idnumber import parse_id_number
+from daiban.people.phone import parse_phone
+from daiban.people.selectors import likely_duplicates, search_residents, visible_residents
+from daiban.people.services import register_resident
+from daiban.places.models import Village
+
+SEARCH_LIMIT = 30
+
+
+def _next(request, fallback="people:search"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+def _villages(user):
+    if user.village_id:
+        return Village.objects.filter(pk=user.village_id)
+    township_id = user.covered_township_id
+    if township_id:
+        return Village.objects.filter(township_id=township_id)
+    if user.county_id:
+        return Village.objects.filter(township__county_id=user.county_id)
+    return Village.objects.all()
+
+
+@login_required
+def search(request):
+    text = request.GET.get("q", "")
+    found = search_residents(visible_residents(request.user), text).select_related(
+        "village", "hamlet"
+    )
+    return render(
+        request,
+        "people/search.html",
+        {"q": text, "found": found[:SEARCH_LIMIT], "next": _next(request) or ""},
+    )
+
+
+def _duplicates(form):
+    data = form.cleaned_data
+    try:
+        phone_hash = crypto.keyed_hash("phone", parse_phone(data["phone"]))
+    except ValidationError:
+        phone_hash = None
+    return list(
+        likely_duplicates(data["village"].pk, data["name"], phone_hash).select_related("village")
+    )
+
+
+@login_required
+def register(request):
+    villages = _villages(request.user)
+    form = ResidentForm(request.POST or None, villages=villages)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = _duplicates(form)
+        if duplicates and not data["same_person_checked"]:
+            messages.warning(
+                request,
+                _("A resident with this name is already registered here. Is it the same person?"),
+            )
+        else:
+            try:
+                resident = register_resident(
+                    actor=request.user,
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    village=data["village"],
+                    hamlet=data["hamlet"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                for warning in parse_id_number(data["id_number"]).warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("%(name)s registered.") % {"name": resident.name})
+                target = _next(request)
+                if target:
+                    joiner = "&" if "?" in target else "?"
+                    return redirect(f"{target}{joiner}resident={resident.pk}")
+                return redirect(f"/residents/?q={resident.name}")
+    return render(
+        request,
+        "people/register.html",
+        {"form": form, "duplicates": duplicates, "next": _next(request) or ""},
+    )
