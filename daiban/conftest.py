@@ -97,6 +97,9 @@ def build_world() -> World:
     county_civil_affairs = Department.objects.create(
         county=county, level=Department.Level.COUNTY, kind="c_civil_affairs", name="云岭县民政局"
     )
+    county_health = Department.objects.create(
+        county=county, level=Department.Level.COUNTY, kind="c_health", name="云岭县卫生健康委员会"
+    )
     entries = json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))
     load_catalog([e for e in entries if e["name"] in TEST_ITEMS])
     items = {i.name: i for i in ServiceItem.objects.all()}
@@ -147,6 +150,7 @@ def build_world() -> World:
         marriage=items["结婚登记预约"],
     )
     world.far_village = far_village
+    world.county_health = county_health
     return world
 
 

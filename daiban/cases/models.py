@@ -124,9 +124,23 @@ class CaseCounter(models.Model):
 class Event(models.Model):
     """One row per thing that happened to a case: who, when, from → to, why."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("opened")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("supplement notice issued")
+        RESUMED = "resumed", _("materials supplemented, clock resumed")
+        HANDED_OVER = "handed_over", _("handed over")
+        RECEIVED = "received", _("receipt confirmed")
+        RESULT_RECORDED = "result_recorded", _("result recorded")
+        REPLIED = "replied", _("replied to the resident")
+        CLOSED = "closed", _("closed after follow-up")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        PAPERS_RETURNED = "papers_returned", _("originals returned")
+
     case = models.ForeignKey(Case, models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(User, models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
