@@ -7,6 +7,7 @@ Runs on a throwaway SQLite database with the demo county (120 cases) in a temp d
 """
 
 import gzip
+import io
 import os
 import re
 import sys
@@ -52,7 +53,7 @@ def weigh(client: Client, path: str) -> tuple[int, int, int]:
 
 def main():
     call_command("migrate", verbosity=0)
-    call_command("load_demo", cases=120, stdout=open(os.devnull, "w"))
+    call_command("load_demo", cases=120, stdout=io.StringIO())
     agent = User.objects.get(username="dachang_agent")
     resident = Resident.objects.filter(village=agent.village).first()
     item = ServiceItem.objects.get(name="粮食直补存折更名")
