@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from daiban.cases.inputs import Received
 from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove, State
@@ -106,15 +106,22 @@ def _open_hops():
     )
 
 
-def worklist(cases: QuerySet[Case], today: datetime.date) -> list[Row]:
-    """Open cases with their current hop; the most urgent first."""
+def worklist(
+    cases: QuerySet[Case], today: datetime.date, limit: int = 200
+) -> tuple[list[Row], int]:
+    """Open cases with their current hop, the most urgent first, and how many there are.
+
+    The database picks the `limit` earliest due; the page never loads a whole county.
+    """
     calendar = WorkCalendar.load()
+    open_cases = cases.exclude(state__in=FINAL_STATES)
     rows = []
-    for case in (
-        cases.exclude(state__in=FINAL_STATES)
-        .select_related("item", "resident", "village", "agent")
+    chosen = (
+        open_cases.select_related("item", "resident", "village", "agent")
         .prefetch_related(_open_hops())
-    ):
+        .order_by(F("due_date").asc(nulls_first=True), "pk")[:limit]
+    )
+    for case in chosen:
         hop = case.open_hops[0] if case.open_hops else None
         dues = [d for d in (case.due_date, hop.due_date if hop else None) if d]
         due = min(dues) if dues else None
@@ -128,7 +135,8 @@ def worklist(cases: QuerySet[Case], today: datetime.date) -> list[Row]:
         "follow_up": 5,
     }
     rows.sort(key=lambda r: (order[r.status], r.due or datetime.date.max, r.case.pk))
-    return rows
+    total = len(rows) if len(rows) < limit else open_cases.count()
+    return rows, total
 
 
 def holder_board(township_id: int, today: datetime.date) -> list[dict]:
@@ -153,3 +161,16 @@ def holder_board(township_id: int, today: datetime.date) -> list[dict]:
         board.setdefault(name, {"holder": name, "files": 0, "overdue": 0, "unreceived": 0})
         board[name]["papers"] = board[name].get("papers", 0) + paper.count
     return sorted(board.values(), key=lambda e: (-e["overdue"], -e["files"], e["holder"]))
+
+
+def queue_case_ids(user) -> QuerySet:
+    """Cases whose file is now addressed to the person's department — and, for a township
+    agent, the township's files at county bureaus, which that agent carries."""
+    hops = Hop.objects.filter(ended_at__isnull=True)
+    condition = Q(holder_department_id=user.department_id)
+    if user.role == "township_agent":
+        condition |= Q(
+            holder_department__level=Department.Level.COUNTY,
+            case__township_id=user.department.township_id,
+        )
+    return hops.filter(condition).values("case_id")

@@ -16,8 +16,10 @@ from daiban.cases import forms, handover, lifecycle, rules
 from daiban.cases.errors import CaseError
 from daiban.cases.models import Case, HandoverBatch, Paper
 from daiban.cases.scoping import visible_cases
-from daiban.cases.selectors import custody, department_queue, holder_board, open_hop, worklist
+from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
 from daiban.people.models import Role
+
+SHOWN = 200  # the most urgent first; a county-wide list is read through reports, not here
 
 
 @login_required
@@ -25,17 +27,15 @@ def home(request):
     user, today = request.user, timezone.localdate()
     context = {"today": today}
     if user.role in (Role.DEPARTMENT_CLERK, Role.TOWNSHIP_AGENT):
-        context["queue"] = worklist(
-            visible_cases(user).filter(pk__in=department_queue(user.department).values("case_id")),
-            today,
-        )
+        in_queue = visible_cases(user).filter(pk__in=queue_case_ids(user))
+        context["queue"], context["queue_total"] = worklist(in_queue, today, SHOWN)
         template = "cases/home_clerk.html"
     elif user.role == Role.CENTER_DIRECTOR:
-        context["rows"] = worklist(visible_cases(user), today)
+        context["rows"], context["rows_total"] = worklist(visible_cases(user), today, SHOWN)
         context["board"] = holder_board(user.township_id, today)
         template = "cases/home_director.html"
     else:
-        context["rows"] = worklist(visible_cases(user), today)
+        context["rows"], context["rows_total"] = worklist(visible_cases(user), today, SHOWN)
         template = "cases/home_agent.html"
     return render(request, template, context)
 
@@ -288,7 +288,7 @@ def handover_batch(request):
     """The agent takes several files to the center at once, with one handover list."""
     held = [
         row
-        for row in worklist(visible_cases(request.user), timezone.localdate())
+        for row in worklist(visible_cases(request.user), timezone.localdate(), SHOWN)[0]
         if row.hop is not None
         and row.hop.holder_user_id == request.user.id
         and row.hop.received_at is not None
