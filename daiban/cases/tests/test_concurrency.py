@@ -34,7 +34,7 @@ def race(*calls):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_agents_accept_the_same_case_exactly_one_wins(shared_world):
     world = shared_world
     case = factories.started(world)
@@ -60,7 +60,7 @@ def test_two_agents_accept_the_same_case_exactly_one_wins(shared_world):
     assert Paper.objects.filter(case=case).count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_withdrawal_racing_a_handover_never_leaves_both_half_done(shared_world):
     world = shared_world
     case = factories.accepted(world)
@@ -81,7 +81,7 @@ def test_withdrawal_racing_a_handover_never_leaves_both_half_done(shared_world):
     assert list(case.events.values_list("seq", flat=True)) == list(range(1, case.version + 1))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_acceptances_get_distinct_gap_free_numbers(shared_world):
     world = shared_world
     cases = [factories.started(world) for _ in range(4)]

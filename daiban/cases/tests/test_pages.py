@@ -241,7 +241,9 @@ def test_case_page_opens_in_every_state(client, world, state):
 
 def test_township_agent_sees_the_files_to_carry_to_the_county(client, world):
     case = factories.at_department(world, item=world.subsistence)
-    lifecycle.hand_over(case.pk, actor=world.clerk_civil_affairs, to_department=world.county_civil_affairs)
+    lifecycle.hand_over(
+        case.pk, actor=world.clerk_civil_affairs, to_department=world.county_civil_affairs
+    )
     login(client, world.township_agent)
     page = client.get("/").content.decode()
     assert "最低生活保障申请" in page and "云岭县民政局" in page

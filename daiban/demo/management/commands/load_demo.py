@@ -12,6 +12,7 @@ from daiban.catalog.services import load_default_catalog
 from daiban.demo import county as demo_county
 from daiban.demo import story
 from daiban.places.models import County
+from daiban.workdays.services import seed_from_package
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases, seed, **options):
         started = time.monotonic()
+        seed_from_package()
         created, kept = load_default_catalog()
         self.stdout.write(f"catalog: {created} items added, {kept} already there")
         if County.objects.filter(code=demo_county.COUNTY_CODE).exists():
