@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "daiban.catalog",
     "daiban.cases",
     "daiban.documents",
+    "daiban.portal",
     "daiban.demo",
 ]
 
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "daiban.portal.views.public_context",
             ],
         },
     },
@@ -162,6 +164,15 @@ DAIBAN_REPLY_DAYS = env.integer("DAIBAN_REPLY_DAYS", 2, minimum=1)
 DAIBAN_DEPARTMENT_DAYS = env.integer("DAIBAN_DEPARTMENT_DAYS", 5, minimum=1)
 # Where villagers open the tracking page; printed in QR codes on receipts.
 DAIBAN_PUBLIC_URL = env.string("DAIBAN_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Counters for the public look-up's rate limit live here; Redis shares them across processes.
+REDIS_URL = env.string("DAIBAN_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

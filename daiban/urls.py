@@ -8,5 +8,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("residents/", include("daiban.people.urls")),
+    path("", include("daiban.portal.urls")),
     path("", include("daiban.cases.urls")),
 ]

@@ -76,6 +76,12 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def work_phone_display(self) -> str:
+        from daiban.people.phone import national
+
+        return national(self.work_phone) if self.work_phone else ""
+
+    @property
     def covered_township_id(self) -> int | None:
         """The township whose work this person does, if any."""
         if self.village_id:

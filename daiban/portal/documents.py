@@ -1,0 +1,131 @@
+"""The village notice-board poster and the township's printed service guide (A4)."""
+
+from django.conf import settings
+from django.utils import timezone, translation
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Table
+
+from daiban.catalog.models import ServiceItem
+from daiban.documents.pdf import cn_date, fields, gap, grid, qr_image, render, styles
+from daiban.places.models import Township, Village
+from daiban.portal import selectors
+
+
+def village_url(village: Village) -> str:
+    return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/village/{village.code}/"
+
+
+def _phone(user) -> str:
+    return user.work_phone_display if user else ""
+
+
+def poster_pdf(village: Village) -> bytes:
+    s = styles()
+    big = s["title"].clone("big", fontSize=30, leading=40)
+    huge = s["title"].clone("huge", fontSize=36, leading=46)
+    people = selectors.agents_of(village)
+    agent, petition = people["agent"], people["petition_agent"]
+    center = getattr(village.township, "center", None)
+    items = selectors.most_used_items(village.township)
+    rows = [["常办事项", "自己跑", "找代办员"]] + [
+        [item.name, f"{item.trips_without_agent} 趟", f"{item.trips_with_agent} 趟"]
+        for item in items
+    ]
+    story = [
+        Paragraph(f"{village.township.name}　{village.name}", s["subtitle"]),
+        Paragraph("有事找代办员", big),
+        Paragraph("只找一个人　只进一道门", s["title"]),
+        Paragraph(f"村代办员　{agent.display_name if agent else '（待定）'}", big),
+        Paragraph(_phone(agent), huge),
+        gap(2),
+        fields(
+            [
+                (
+                    "信访代办员",
+                    f"{petition.display_name}　{_phone(petition)}" if petition else "（待定）",
+                ),
+                ("代办站", village.station_address or village.name),
+                ("服务时间", village.station_hours),
+                ("便民服务中心", f"{center.address}　{center.phone}" if center else ""),
+            ]
+        ),
+        gap(),
+        grid(rows, [110, 30, 30]),
+        gap(),
+        Table(
+            [
+                [
+                    qr_image(village_url(village), 40),
+                    Paragraph(
+                        "手机扫一扫，查看办事指南、代办员电话和办理进度。代办不收任何费用。",
+                        s["body"],
+                    ),
+                ]
+            ],
+            colWidths=[46 * mm, None],
+        ),
+    ]
+    return render(story, f"{village.name}代办服务公示")
+
+
+def _item_block(item: ServiceItem, s) -> KeepTogether:
+    materials = "；".join(
+        f"{m.name}（{m.get_kind_display()}{m.count}份{'' if m.required else '，如有'}）"
+        for m in item.materials.all()
+    )
+    proxy = "可以代办" if item.proxy_allowed else f"须本人到场：{item.in_person_note}"
+    rows = [
+        ("办理条件", item.conditions),
+        ("申请材料", materials),
+        ("办理时限", f"承诺 {item.promised_days} 个工作日（法定 {item.statutory_days} 个工作日）"),
+        ("收费", item.fee),
+        ("能否代办", proxy),
+        ("跑动次数", f"自己办 {item.trips_without_agent} 趟，找代办员 {item.trips_with_agent} 趟"),
+        ("办理地点", item.location or "乡镇便民服务中心"),
+        ("办理依据", item.legal_basis),
+    ]
+    return KeepTogether(
+        [Paragraph(f"<b>{item.code}　{item.name}</b>", s["body"]), fields(rows), gap(3)]
+    )
+
+
+def booklet_pdf(township: Township) -> bytes:
+    with translation.override("zh-hans"):
+        return _booklet(township)
+
+
+def _booklet(township: Township) -> bytes:
+    s = styles()
+    center = getattr(township, "center", None)
+    story = [
+        gap(40),
+        Paragraph(township.name, s["title"]),
+        Paragraph("群众事务代办　办事指南", s["title"].clone("cover", fontSize=28, leading=38)),
+        Paragraph(
+            f"{center.name}　{center.address}　电话 {center.phone}" if center else "", s["subtitle"]
+        ),
+        Paragraph(f"{cn_date(timezone.localdate())}印", s["subtitle"]),
+        PageBreak(),
+        Paragraph("各村代办员", s["title"]),
+    ]
+    rows = [["村委会", "村代办员", "电话", "信访代办员", "电话"]]
+    for village in township.villages.order_by("code"):
+        people = selectors.agents_of(village)
+        agent, petition = people["agent"], people["petition_agent"]
+        rows.append(
+            [
+                village.name,
+                agent.display_name if agent else "",
+                _phone(agent),
+                petition.display_name if petition else "",
+                _phone(petition),
+            ]
+        )
+    story += [grid(rows, [36, 28, 36, 30, 40]), PageBreak()]
+    for label, items in selectors.guide_groups():
+        story.append(
+            Paragraph(label, s["title"].clone("group", fontSize=16, leading=24, alignment=0))
+        )
+        for item in items:
+            story.append(_item_block(item, s))
+    return render(story, f"{township.name}办事指南")

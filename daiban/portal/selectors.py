@@ -1,0 +1,155 @@
+"""What the public may read: the guide, the agents' work phones, a case by its code,
+and totals. Nothing here returns an ID number, a phone of a resident or a staff name
+beyond the agents', whose names and work phones are posted on village boards anyway."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from daiban.cases.models import Case, Event, Hop, State
+from daiban.catalog.models import Group, ServiceItem
+from daiban.catalog.selectors import search_items
+from daiban.people.models import Role, User
+from daiban.places.models import Township, Village
+
+
+def guide_groups(query: str = "") -> list[tuple[str, list[ServiceItem]]]:
+    items = search_items(query).order_by("code").prefetch_related("materials")
+    by_group: dict[str, list[ServiceItem]] = {}
+    for item in items:
+        by_group.setdefault(item.group, []).append(item)
+    return [(Group(g).label, by_group[g]) for g in Group.values if g in by_group]
+
+
+def agents_of(village: Village) -> dict[str, User | None]:
+    staff = {u.role: u for u in village.staff.filter(is_active=True).order_by("id")}
+    return {
+        "agent": staff.get(Role.VILLAGE_AGENT),
+        "petition_agent": staff.get(Role.PETITION_AGENT),
+    }
+
+
+def most_used_items(township: Township, limit: int = 8) -> list[ServiceItem]:
+    used = list(
+        ServiceItem.objects.filter(is_active=True, proxy_allowed=True)
+        .exclude(group=Group.PETITION)
+        .annotate(n=Count("cases", filter=Q(cases__township=township)))
+        .order_by("-n", "code")[:limit]
+    )
+    return used
+
+
+def mask_name(name: str) -> str:
+    """胡建荣 → 胡*荣, 韦英 → 韦*."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def holder_label(hop: Hop | None) -> str:
+    """Who has the file, as a role or an office — never a person's name."""
+    if hop is None:
+        return ""
+    if hop.holder_department_id:
+        return hop.holder_department.name
+    return _("the village agent")
+
+
+PUBLIC_STEPS = {
+    Event.Action.CREATED: gettext_lazy("application registered"),
+    Event.Action.ACCEPTED: gettext_lazy("accepted by the agent"),
+    Event.Action.REFUSED: gettext_lazy("not accepted"),
+    Event.Action.SUPPLEMENT_REQUESTED: gettext_lazy("materials missing: notice given"),
+    Event.Action.RESUMED: gettext_lazy("materials complete, processing again"),
+    Event.Action.RECEIVED: gettext_lazy("file received by %(holder)s"),
+    Event.Action.RESULT_RECORDED: pgettext_lazy("public tracking step", "result ready"),
+    Event.Action.REPLIED: gettext_lazy("result handed to the resident"),
+    Event.Action.CLOSED: gettext_lazy("closed after the follow-up call"),
+    Event.Action.WITHDRAWN: gettext_lazy("withdrawn at the resident's request"),
+}
+
+
+@dataclass
+class Progress:
+    item: str
+    name: str
+    state: str
+    promised: datetime.date | None
+    holder: str
+    steps: list[tuple[datetime.datetime, str]]
+
+
+def progress(case: Case) -> Progress:
+    hop = case.hops.filter(ended_at__isnull=True).select_related("holder_department").first()
+    steps = []
+    events = case.events.filter(action__in=list(PUBLIC_STEPS)).order_by("seq")
+    received = {
+        h.received_at: h
+        for h in case.hops.filter(received_at__isnull=False).select_related("holder_department")
+    }
+    for event in events:
+        text = str(PUBLIC_STEPS[event.action])
+        if event.action == Event.Action.RECEIVED:
+            text = text % {"holder": holder_label(received.get(event.at))}
+        steps.append((event.at, text))
+    return Progress(
+        item=case.item.name,
+        name=mask_name(case.resident.name),
+        state=case.get_state_display(),
+        promised=case.due_date,
+        holder=holder_label(hop) if case.state not in (State.CLOSED, State.REPLIED) else "",
+        steps=steps,
+    )
+
+
+def find_for_tracking(code: str, last_four: str) -> Case | None:
+    code = (code or "").strip().upper().replace(" ", "")
+    last_four = (last_four or "").strip()
+    if len(code) != 10 or len(last_four) != 4 or not last_four.isdigit():
+        return None
+    case = Case.objects.filter(tracking_code=code).select_related("item", "resident").first()
+    if case is None or not case.resident.phone_masked.endswith(last_four):
+        return None
+    return case
+
+
+@dataclass
+class Figures:
+    township: Township
+    month: dict
+    year: dict
+
+
+def _totals(cases) -> dict:
+    """One aggregate query; the on-time test compares the local reply day with the due date."""
+    totals = cases.annotate(replied_day=TruncDate("replied_at")).aggregate(
+        accepted=Count("pk"),
+        finished=Count("pk", filter=Q(replied_at__isnull=False)),
+        on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_day__lte=F("due_date"))),
+        rated=Count("follow_up__rating", filter=Q(follow_up__rating__isnull=False)),
+        satisfied=Count("follow_up__rating", filter=Q(follow_up__rating__gte=4)),
+    )
+    finished, rated = totals["finished"], totals["rated"]
+    totals["on_time_rate"] = round(100 * totals["on_time"] / finished) if finished else None
+    totals["satisfaction_rate"] = round(100 * totals["satisfied"] / rated) if rated else None
+    return totals
+
+
+def public_figures(today: datetime.date) -> list[Figures]:
+    """Per township: cases accepted this month and this year, on-time and satisfaction rates.
+
+    Petitions are left out of every public total.
+    """
+    result = []
+    for township in Township.objects.order_by("code"):
+        cases = Case.objects.filter(township=township, is_petition=False, accepted_at__isnull=False)
+        year = cases.filter(accepted_at__year=today.year)
+        month = year.filter(accepted_at__month=today.month)
+        result.append(Figures(township, _totals(month), _totals(year)))
+    return result

@@ -1,0 +1,130 @@
+"""Public pages: no log-in, no JavaScript, nothing personal."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from daiban.catalog.models import ServiceItem
+from daiban.places.models import Township, Village
+from daiban.portal import selectors, throttle
+from daiban.portal.documents import booklet_pdf, poster_pdf
+
+# Failed look-ups allowed before a pause: per address, and per tracking code from anywhere.
+TRACK_TRIES_PER_ADDRESS = (10, 15 * 60)
+TRACK_TRIES_PER_CODE = (5, 60 * 60)
+LARGE_COOKIE = "daiban_large_text"
+
+
+def guide(request):
+    q = request.GET.get("q", "").strip()
+    return render(request, "portal/guide.html", {"q": q, "groups": selectors.guide_groups(q)})
+
+
+def guide_item(request, code):
+    item = get_object_or_404(ServiceItem, code=code, is_active=True)
+    return render(request, "portal/item.html", {"item": item, "materials": item.materials.all()})
+
+
+def agents(request):
+    townships = Township.objects.order_by("code")
+    township = townships.filter(code=request.GET.get("township", "")).first()
+    villages = township.villages.order_by("code") if township else []
+    chosen = request.GET.get("village")
+    if township and chosen:
+        return redirect("portal:village", code=chosen)
+    return render(
+        request,
+        "portal/agents.html",
+        {"townships": townships, "township": township, "villages": villages},
+    )
+
+
+def village(request, code):
+    village = get_object_or_404(Village.objects.select_related("township__center"), code=code)
+    return render(
+        request,
+        "portal/village.html",
+        {
+            "village": village,
+            "center": getattr(village.township, "center", None),
+            **selectors.agents_of(village),
+            "items": selectors.most_used_items(village.township),
+        },
+    )
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
+    context = {"code": code}
+    if request.method == "POST":
+        address_key = f"track:ip:{_client_address(request)}"
+        code_key = f"track:code:{code}"
+        if (
+            throttle.peek(address_key) >= TRACK_TRIES_PER_ADDRESS[0]
+            or throttle.peek(code_key) >= TRACK_TRIES_PER_CODE[0]
+        ):
+            context["error"] = _("Too many tries. Please wait a while, or ask your village agent.")
+            return render(request, "portal/track.html", context, status=429)
+        case = selectors.find_for_tracking(code, request.POST.get("digits", ""))
+        if case is None:
+            throttle.count(address_key, TRACK_TRIES_PER_ADDRESS[1])
+            throttle.count(code_key, TRACK_TRIES_PER_CODE[1])
+            context["error"] = _(
+                "No case matches this tracking code and these digits. Check the receipt and try again."
+            )
+            return render(request, "portal/track.html", context, status=404)
+        context["progress"] = selectors.progress(case)
+    return render(request, "portal/track.html", context)
+
+
+def figures(request):
+    today = timezone.localdate()
+    return render(
+        request, "portal/figures.html", {"figures": selectors.public_figures(today), "today": today}
+    )
+
+
+def poster(request, code):
+    village = get_object_or_404(Village.objects.select_related("township__center"), code=code)
+    return _pdf(poster_pdf(village), f"poster-{village.code}.pdf")
+
+
+def booklet(request, code):
+    township = get_object_or_404(Township.objects.select_related("center"), code=code)
+    return _pdf(booklet_pdf(township), f"guide-{township.code}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def large_text(request):
+    """Switch large text on or off without JavaScript: a link sets a cookie and returns."""
+    target = request.GET.get("next", "/guide/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/guide/"
+    response = redirect(target)
+    if request.GET.get("on") == "1":
+        response.set_cookie(LARGE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(LARGE_COOKIE)
+    return response
+
+
+def public_context(request):
+    """Template context for every page: large-text mode and the public address."""
+    return {
+        "large_text": request.COOKIES.get(LARGE_COOKIE) == "1",
+        "public_url": settings.DAIBAN_PUBLIC_URL.rstrip("/"),
+    }
