@@ -102,9 +102,6 @@ class SupplementForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
 
-    def missing_list(self) -> list[Missing]:
-        return [Missing(material_id) for material_id in self.cleaned_data["missing"]]
-
 
 class HandOverForm(forms.Form):
     def __init__(self, *args, case, papers, **kwargs):
@@ -132,8 +129,8 @@ class HandOverForm(forms.Form):
         )
         self.fields["note"] = forms.CharField(label=_("Note"), required=False)
 
-    def target(self) -> dict:
-        value = self.cleaned_data["to"]
+    @staticmethod
+    def target_of(value: str) -> dict:
         if value.startswith("u"):
             return {"to_user": User.objects.get(pk=int(value[1:]))}
         return {"to_department": Department.objects.get(pk=int(value[1:]))}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from daiban.cases import forms, handover, lifecycle, rules
 from daiban.cases.errors import CaseError
+from daiban.cases.inputs import Missing
 from daiban.cases.models import Case, HandoverBatch, Paper
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
@@ -66,13 +67,7 @@ def detail(request, pk):
         "notices": case.supplement_notices.all(),
     }
     if "hand_over" in steps:
-        held = [
-            p
-            for p in outstanding
-            if (p.holder_user_id, p.holder_department_id)
-            == (hop.holder_user_id, hop.holder_department_id)
-        ]
-        context["hand_over_form"] = forms.HandOverForm(case=case, papers=held)
+        context["hand_over_form"] = forms.HandOverForm(case=case, papers=_held_papers(case))
     if "record_result" in steps:
         context["result_form"] = forms.ResultForm()
     if "reply" in steps:
@@ -115,171 +110,156 @@ def _invalid(request, case, form):
     return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
-@require_POST
-def confirm_receipt(request, pk):
+def _step(request, pk, done: str, call, make_form=None):
+    """Parse the posted form (if any), then take the step on the case as the person saw it.
+
+    `make_form(case, post)` builds the form; `call(case, user, cleaned_data)` takes the step.
+    """
     case = _posted_case(request, pk)
-    return _run(
-        request,
-        case,
-        lambda: lifecycle.confirm_receipt(case, actor=request.user),
-        _("Receipt confirmed."),
-    )
+    data = {}
+    if make_form is not None:
+        form = make_form(case, request.POST)
+        if not form.is_valid():
+            return _invalid(request, case, form)
+        data = form.cleaned_data
+    return _run(request, case, lambda: call(case, request.user, data), done)
 
 
-@login_required
-@require_POST
-def hand_over(request, pk):
-    case = _posted_case(request, pk)
+def _held_papers(case):
     hop = open_hop(case)
     papers = Paper.objects.filter(case=case, returned_at__isnull=True)
     if hop is not None:
         papers = papers.filter(
             holder_user_id=hop.holder_user_id, holder_department_id=hop.holder_department_id
         )
-    form = forms.HandOverForm(request.POST, case=case, papers=list(papers))
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    return _run(
+    return list(papers)
+
+
+@login_required
+@require_POST
+def confirm_receipt(request, pk):
+    return _step(
         request,
-        case,
-        lambda: lifecycle.hand_over(
-            case,
-            actor=request.user,
-            paper_ids=form.cleaned_data["papers"],
-            note=form.cleaned_data["note"],
-            **form.target(),
-        ),
-        _("Handed over; the receiver must confirm."),
+        pk,
+        _("Receipt confirmed."),
+        lambda case, user, data: lifecycle.confirm_receipt(case, actor=user),
     )
 
 
 @login_required
 @require_POST
+def hand_over(request, pk):
+    def make_form(case, post):
+        return forms.HandOverForm(post, case=case, papers=_held_papers(case))
+
+    def call(case, user, data):
+        target = forms.HandOverForm.target_of(data["to"])
+        lifecycle.hand_over(case, actor=user, paper_ids=data["papers"], note=data["note"], **target)
+
+    return _step(request, pk, _("Handed over; the receiver must confirm."), call, make_form)
+
+
+@login_required
+@require_POST
 def record_result(request, pk):
-    case = _posted_case(request, pk)
-    form = forms.ResultForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    data = form.cleaned_data
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.record_result(
+        pk,
+        _("Result recorded."),
+        lambda case, user, data: lifecycle.record_result(
             case,
-            actor=request.user,
+            actor=user,
             granted=data["granted"],
             reason=data["reason"],
             document_no=data["document_no"],
         ),
-        _("Result recorded."),
+        lambda case, post: forms.ResultForm(post),
     )
 
 
 @login_required
 @require_POST
 def reply(request, pk):
-    case = _posted_case(request, pk)
-    form = forms.ReplyForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    data = form.cleaned_data
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.reply(
-            case, actor=request.user, signed_by=data["signed_by"], note=data["note"]
-        ),
+        pk,
         _("Replied: the result and the originals went back to the resident."),
+        lambda case, user, data: lifecycle.reply(
+            case, actor=user, signed_by=data["signed_by"], note=data["note"]
+        ),
+        lambda case, post: forms.ReplyForm(post),
     )
 
 
 @login_required
 @require_POST
 def close(request, pk):
-    case = _posted_case(request, pk)
-    form = forms.CloseForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    data = form.cleaned_data
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.close(
-            case,
-            actor=request.user,
-            method=data["method"],
-            rating=data["rating"],
-            note=data["note"],
-        ),
+        pk,
         _("Case closed after the follow-up."),
+        lambda case, user, data: lifecycle.close(
+            case, actor=user, method=data["method"], rating=data["rating"], note=data["note"]
+        ),
+        lambda case, post: forms.CloseForm(post),
     )
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
-    case = _posted_case(request, pk)
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.withdraw(case, actor=request.user, reason=form.cleaned_data["reason"]),
+        pk,
         _("Case withdrawn."),
+        lambda case, user, data: lifecycle.withdraw(case, actor=user, reason=data["reason"]),
+        lambda case, post: forms.ReasonForm(post),
     )
 
 
 @login_required
 @require_POST
 def request_supplement(request, pk):
-    case = _posted_case(request, pk)
-    form = forms.SupplementForm(
-        request.POST, materials=case.item_version.materials if case.item_version else []
-    )
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.request_supplement(
-            case, actor=request.user, missing=form.missing_list(), note=form.cleaned_data["note"]
-        ),
+        pk,
         _("Supplement notice issued; print it for the resident."),
+        lambda case, user, data: lifecycle.request_supplement(
+            case,
+            actor=user,
+            missing=[Missing(material_id) for material_id in data["missing"]],
+            note=data["note"],
+        ),
+        lambda case, post: forms.SupplementForm(
+            post, materials=case.item_version.materials if case.item_version else []
+        ),
     )
 
 
 @login_required
 @require_POST
 def resume(request, pk):
-    case = _posted_case(request, pk)
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.resume(case, actor=request.user),
+        pk,
         _("Materials received; the clock runs again."),
+        lambda case, user, data: lifecycle.resume(case, actor=user),
     )
 
 
 @login_required
 @require_POST
 def return_papers(request, pk):
-    case = _posted_case(request, pk)
-    papers = [p for p in custody(case) if p.returned_at is None]
-    form = forms.ReturnPapersForm(request.POST, papers=papers)
-    if not form.is_valid():
-        return _invalid(request, case, form)
-    return _run(
+    return _step(
         request,
-        case,
-        lambda: lifecycle.return_papers(
-            case,
-            actor=request.user,
-            paper_ids=form.cleaned_data["papers"],
-            signed_by=form.cleaned_data["signed_by"],
-        ),
+        pk,
         _("Originals returned."),
+        lambda case, user, data: lifecycle.return_papers(
+            case, actor=user, paper_ids=data["papers"], signed_by=data["signed_by"]
+        ),
+        lambda case, post: forms.ReturnPapersForm(
+            post, papers=[p for p in custody(case) if p.returned_at is None]
+        ),
     )
 
 
