@@ -22,6 +22,9 @@ demo: setup
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py load_demo
 
 run: demo
+	@echo "Starting the background worker (deadline sweeps, text messages) and the web server"
+	trap 'kill 0' EXIT; \
+	DAIBAN_DEBUG=1 $(BIN)/python manage.py run_huey --workers 1 --flush-locks & \
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

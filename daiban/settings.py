@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "daiban.cases",
     "daiban.documents",
     "daiban.portal",
+    "daiban.notifications",
+    "daiban.supervision",
+    "huey.contrib.djhuey",
     "daiban.demo",
 ]
 
@@ -174,9 +177,37 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background work (huey): SQLite file under var/ on one machine, Redis when
+# DAIBAN_REDIS_URL is set; `manage.py run_huey` is the worker. Tests run tasks inline.
+from huey import RedisHuey, SqliteHuey  # noqa: E402
+
+if TESTING:
+    from huey import MemoryHuey  # noqa: E402
+
+    HUEY = MemoryHuey("daiban", immediate=True)
+elif REDIS_URL:
+    HUEY = RedisHuey("daiban", url=REDIS_URL)
+else:
+    HUEY = SqliteHuey("daiban", filename=str(VAR_DIR / "tasks.sqlite3"))
+
+DAIBAN_SMS_BACKEND = env.string(
+    "DAIBAN_SMS_BACKEND", "daiban.notifications.backends.LogFileBackend"
+)
+# Supervision: a warning when this share of a deadline is used; who answers an overdue
+# case at each level; working days to answer; rating reminder and rectification days.
+DAIBAN_WARNING_SHARE = float(env.string("DAIBAN_WARNING_SHARE", "0.8"))
+DAIBAN_ESCALATION_CHAIN = env.strings(
+    "DAIBAN_ESCALATION_CHAIN", "holder,center_director,township_leader,county_supervisor"
+)
+DAIBAN_ANSWER_DAYS = env.integer("DAIBAN_ANSWER_DAYS", 2, minimum=1)
+DAIBAN_RATING_REMINDER_DAYS = env.integer("DAIBAN_RATING_REMINDER_DAYS", 3, minimum=1)
+DAIBAN_RECTIFICATION_DAYS = env.integer("DAIBAN_RECTIFICATION_DAYS", 5, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("DAIBAN_LOG_LEVEL", "INFO")},
+    # The worker logs every task at INFO; that is thousands of lines a day.
+    "loggers": {"huey": {"level": env.string("DAIBAN_WORKER_LOG_LEVEL", "WARNING")}},
 }

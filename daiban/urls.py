@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("residents/", include("daiban.people.urls")),
+    path("", include("daiban.supervision.urls")),
     path("", include("daiban.portal.urls")),
     path("", include("daiban.cases.urls")),
 ]

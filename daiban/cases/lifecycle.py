@@ -14,6 +14,7 @@ case gets a Conflict instead of overwriting someone else's step.
 
 import datetime
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from daiban.cases.models import (
     Outcome,
     Paper,
     PaperMove,
+    Rating,
     State,
     SupplementNotice,
 )
@@ -67,6 +69,8 @@ STEPS = {
         (State.PENDING, State.AWAITING_MATERIALS, State.IN_PROGRESS),
     ),
     "return_papers": (gettext_lazy("return papers"), tuple(State)),
+    "rate": (gettext_lazy("rate"), (State.REPLIED, State.CLOSED)),
+    "note": (gettext_lazy("add to the history"), tuple(State)),
 }
 
 
@@ -122,7 +126,7 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         )
     for name, value in fields.items():
         setattr(case, name, value)
-    Event.objects.create(
+    event = Event.objects.create(
         case=case,
         seq=case.version,
         action=action,
@@ -133,6 +137,36 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         note=note,
         data=data or {},
     )
+    transaction.on_commit(partial(_after_event, event.pk))
+
+
+def _after_event(event_id: int) -> None:
+    """Once the step is committed: text messages and follow-ups run in the worker."""
+    from daiban.notifications.tasks import on_event
+
+    on_event(event_id)
+
+
+@transaction.atomic
+def note(
+    case: Case | int,
+    *,
+    actor: User | None,
+    action: str,
+    text: str = "",
+    data: dict | None = None,
+    at: datetime.datetime | None = None,
+    **fields,
+) -> Case:
+    """Put something that is not a change of state on the case's history — a warning, a
+    supervision, an extension — optionally moving its due date (`due_date=`)."""
+    at = _now(at)
+    case = _lock(case, "note")
+    allowed = {"due_date"}
+    if set(fields) - allowed:
+        raise ValueError(f"note() may change only {allowed}")
+    _commit(case, actor=actor, action=action, at=at, to=case.state, note=text, data=data, **fields)
+    return case
 
 
 def _require_take(actor: User, case_or_village, item: ServiceItem) -> None:
@@ -835,7 +869,7 @@ def close(
     rating: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
-    """Close after the follow-up call or visit (回访)."""
+    """Close after the follow-up call or visit (回访), with the rating given then, if any."""
     at = _now(at)
     case = _lock(case, "close")
     if not (actor.id == case.agent_id or rules.may_take(actor, case.village, case.item)):
@@ -844,11 +878,9 @@ def close(
         raise Invalid(
             _("Say how the follow-up was done."), {"method": [_("Choose call, visit or text.")]}
         )
-    if rating is not None and not 1 <= rating <= 5:
+    if rating is not None and rating not in Rating.Level.values:
         raise Invalid(_("A rating is 1 to 5."), {"rating": [_("A rating is 1 to 5.")]})
-    FollowUp.objects.create(
-        case=case, method=method, by=actor, at=at, note=(note or "").strip(), rating=rating
-    )
+    FollowUp.objects.create(case=case, method=method, by=actor, at=at, note=(note or "").strip())
     _commit(
         case,
         actor=actor,
@@ -858,9 +890,57 @@ def close(
         note=(note or "").strip(),
         closed_at=at,
         ended_at=at,
-        data={"rating": rating, "method": method},
+        data={"method": method},
     )
+    if rating is not None and not Rating.objects.filter(case=case).exists():
+        channel = Rating.Channel.VISIT if method == FollowUp.Method.VISIT else Rating.Channel.PHONE
+        _rate(case, level=rating, channel=channel, comment="", actor=actor, at=at)
     return case
+
+
+def _rate(case: Case, *, level: int, channel: str, comment: str, actor: User | None, at) -> Rating:
+    rating = Rating.objects.create(
+        case=case, level=level, channel=channel, comment=comment, rated_at=at, recorded_by=actor
+    )
+    _commit(
+        case,
+        actor=actor,
+        action="rated",
+        at=at,
+        to=case.state,
+        note=comment,
+        data={"level": level, "channel": channel},
+    )
+    return rating
+
+
+@transaction.atomic
+def rate(
+    case: Case | int,
+    *,
+    level: int,
+    channel: str = Rating.Channel.LINK,
+    comment: str = "",
+    actor: User | None = None,
+    at: datetime.datetime | None = None,
+) -> Rating:
+    """The resident rates the service once, after the reply (好差评)."""
+    at = _now(at)
+    case = _lock(case, "rate")
+    if level not in Rating.Level.values:
+        raise Invalid(
+            _("Choose one of the five levels."), {"level": [_("Choose one of the five levels.")]}
+        )
+    if Rating.objects.filter(case=case).exists():
+        raise NotAllowed(_("This case has already been rated. Thank you."))
+    return _rate(
+        case,
+        level=level,
+        channel=channel,
+        comment=(comment or "").strip()[:500],
+        actor=actor,
+        at=at,
+    )
 
 
 @transaction.atomic

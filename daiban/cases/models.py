@@ -137,11 +137,31 @@ class Event(models.Model):
         CLOSED = "closed", _("closed after follow-up")
         WITHDRAWN = "withdrawn", _("withdrawn")
         PAPERS_RETURNED = "papers_returned", _("originals returned")
+        WARNING = "warning", _("deadline warning")
+        OVERDUE = "overdue", _("overdue")
+        SUPERVISION_OPENED = "supervision_opened", _("supervision opened")
+        SUPERVISION_ESCALATED = "supervision_escalated", _("supervision escalated")
+        SUPERVISION_ANSWERED = "supervision_answered", _("supervision answered")
+        SUPERVISION_CLOSED = "supervision_closed", _("supervision closed")
+        EXTENSION_REQUESTED = "extension_requested", _("extension requested")
+        EXTENSION_DECIDED = "extension_decided", _("extension decided")
+        RATED = "rated", _("rated by the resident")
+        COMPLAINT = "complaint", _("complaint received")
+        RECTIFICATION_OPENED = "rectification_opened", _("rectification opened")
+        RECTIFICATION_CLOSED = "rectification_closed", _("rectification closed")
+        APPEAL_FILED = "appeal_filed", _("rating appealed")
+        APPEAL_DECIDED = "appeal_decided", _("appeal decided")
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(User, models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        User,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        help_text=_("Empty: the system's daily sweep."),
+    )
     at = models.DateTimeField(_("when"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
@@ -341,7 +361,7 @@ class HopPaper(models.Model):
 
 
 class FollowUp(models.Model):
-    """回访 after the reply; a rating of 1 (very dissatisfied) to 5 (very satisfied)."""
+    """回访 after the reply: how the center or agent got back to the resident."""
 
     class Method(models.TextChoices):
         PHONE = "phone", _("phone call")
@@ -353,12 +373,40 @@ class FollowUp(models.Model):
     by = models.ForeignKey(User, models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"))
     note = models.TextField(_("note"), blank=True)
-    rating = models.PositiveSmallIntegerField(_("rating"), null=True)
+
+
+class Rating(models.Model):
+    """好差评: the resident's rating of a case, once; 5 very satisfied … 1 very dissatisfied."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("very satisfied")
+        SATISFIED = 4, _("satisfied")
+        NEUTRAL = 3, _("neutral")
+        DISSATISFIED = 2, _("dissatisfied")
+        VERY_DISSATISFIED = 1, _("very dissatisfied")
+
+    class Channel(models.TextChoices):
+        LINK = "link", _("link in a text message")
+        PHONE = "phone", _("follow-up call")
+        VISIT = "visit", _("follow-up visit")
+
+    case = models.OneToOneField(Case, models.PROTECT, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
+    channel = models.CharField(_("given by"), max_length=10, choices=Channel.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"))
+    recorded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    void = models.BooleanField(_("set aside on appeal"), default=False)
 
     class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                name="rating_one_to_five",
+                condition=Q(level__gte=1, level__lte=5), name="rating_level_one_to_five"
             )
         ]
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level <= 2

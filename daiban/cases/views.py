@@ -43,7 +43,7 @@ def home(request):
 
 def _case_for(request, pk) -> Case:
     cases = visible_cases(request.user).select_related(
-        "item", "resident", "village", "township", "agent", "item_version", "inquiry"
+        "item", "resident", "village", "township", "agent", "item_version", "inquiry", "rating"
     )
     return get_object_or_404(cases, pk=pk)
 

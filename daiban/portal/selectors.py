@@ -132,8 +132,8 @@ def _totals(cases) -> dict:
         accepted=Count("pk"),
         finished=Count("pk", filter=Q(replied_at__isnull=False)),
         on_time=Count("pk", filter=Q(replied_at__isnull=False, replied_day__lte=F("due_date"))),
-        rated=Count("follow_up__rating", filter=Q(follow_up__rating__isnull=False)),
-        satisfied=Count("follow_up__rating", filter=Q(follow_up__rating__gte=4)),
+        rated=Count("rating", filter=Q(rating__void=False)),
+        satisfied=Count("rating", filter=Q(rating__void=False, rating__level__gte=4)),
     )
     finished, rated = totals["finished"], totals["rated"]
     totals["on_time_rate"] = round(100 * totals["on_time"] / finished) if finished else None

@@ -83,6 +83,7 @@ def track(request):
             )
             return render(request, "portal/track.html", context, status=404)
         context["progress"] = selectors.progress(case)
+        context["digits"] = request.POST.get("digits", "")
     return render(request, "portal/track.html", context)
 
 

@@ -70,7 +70,7 @@ def step(world, name, pk, actor):
         "confirm_receipt": lambda: lifecycle.confirm_receipt(pk, actor=actor),
         "record_result": lambda: lifecycle.record_result(pk, actor=actor, granted=True),
         "reply": lambda: lifecycle.reply(pk, actor=actor, signed_by="胡建荣"),
-        "close": lambda: lifecycle.close(pk, actor=actor, method="phone", rating=4),
+        "close": lambda: lifecycle.close(pk, actor=actor, method="phone"),
         "withdraw": lambda: lifecycle.withdraw(pk, actor=actor, reason="群众申请撤回"),
     }
     return calls[name]()

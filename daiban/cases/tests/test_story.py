@@ -99,7 +99,7 @@ def test_grain_subsidy_passbook_from_inquiry_to_closing(world):
     case = lifecycle.close(
         case.pk, actor=world.agent, method="phone", rating=5, note="满意", at=at("2026-03-09")
     )
-    assert case.state == State.CLOSED and case.follow_up.rating == 5
+    assert case.state == State.CLOSED and case.rating.level == 5
 
     trail = list(
         case.events.values_list("seq", "action", "from_state", "to_state", "actor__username")
@@ -114,8 +114,9 @@ def test_grain_subsidy_passbook_from_inquiry_to_closing(world):
         (7, "received", "result_ready", "result_ready", "agent_dachang"),
         (8, "replied", "result_ready", "replied", "agent_dachang"),
         (9, "closed", "replied", "closed", "agent_dachang"),
+        (10, "rated", "closed", "closed", "agent_dachang"),
     ]
-    assert case.version == 9
+    assert case.version == 10
     passbook = case.papers.get(name__startswith="原补贴存折")
     moves = [
         (str(m.to_user or m.to_department or m.to_resident), m.at) for m in passbook.moves.all()

@@ -4,6 +4,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
+from huey.contrib.djhuey import HUEY
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -12,6 +13,7 @@ from daiban.catalog.services import load_default_catalog
 from daiban.demo import county as demo_county
 from daiban.demo import story
 from daiban.places.models import County
+from daiban.supervision import sweeps
 from daiban.workdays.services import seed_from_package
 
 
@@ -30,9 +32,16 @@ class Command(BaseCommand):
         if County.objects.filter(code=demo_county.COUNTY_CODE).exists():
             self.stdout.write("demo county already loaded")
         else:
-            # Query logging under DEBUG would double the time of these ten thousand writes.
-            with override_settings(DEBUG=False), transaction.atomic():
-                made = self._load(cases, seed)
+            # Query logging under DEBUG would double the time of these ten thousand writes;
+            # follow-ups (texts, rectifications) run inline instead of flooding the queue.
+            immediate, HUEY.immediate = HUEY.immediate, True
+            try:
+                with override_settings(DEBUG=False), transaction.atomic():
+                    made = self._load(cases, seed)
+                    sweep_result = sweeps.run(timezone.localdate())
+            finally:
+                HUEY.immediate = immediate
+            self.stdout.write(f"today's sweep: {sweep_result}")
             self.stdout.write(
                 f"demo county loaded: {made} cases in {time.monotonic() - started:.1f}s"
             )

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from daiban.cases.admin import ReadOnlyAdmin
+from daiban.notifications.models import Sms
+
+
+@admin.register(Sms)
+class SmsAdmin(ReadOnlyAdmin):
+    """The outbox: what went to whom (masked) and whether it arrived."""
+
+    list_display = ["created_at", "template", "phone_masked", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["key"]
+    fields = [
+        "key",
+        "template",
+        "phone_masked",
+        "body",
+        "case",
+        "status",
+        "attempts",
+        "provider_id",
+        "error",
+        "created_at",
+        "sent_at",
+    ]

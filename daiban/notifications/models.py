@@ -1,0 +1,44 @@
+"""The SMS outbox: one row per message, created once per event (its `key`), sent once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sms(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("failed")
+
+    key = models.CharField(
+        _("event key"),
+        max_length=120,
+        unique=True,
+        help_text=_("What the message is about; sent once per key."),
+    )
+    template = models.CharField(_("template"), max_length=40)
+    phone_encrypted = models.TextField(editable=False)
+    phone_masked = models.CharField(_("to"), max_length=20)
+    body = models.TextField(_("text"))
+    case = models.ForeignKey(
+        "cases.Case", models.PROTECT, null=True, blank=True, related_name="sms"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.template} → {self.phone_masked}"

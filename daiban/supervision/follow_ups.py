@@ -1,0 +1,60 @@
+"""What follows a committed step (run by the worker, at least once, so each is idempotent)."""
+
+import secrets
+
+from django.conf import settings
+from django.utils import timezone
+
+from daiban.cases.models import Event
+from daiban.notifications import services as sms
+from daiban.supervision import services
+from daiban.supervision.models import RatingInvitation
+
+RESIDENT_TEXTS = {
+    Event.Action.ACCEPTED: "accepted",
+    Event.Action.SUPPLEMENT_REQUESTED: "supplement",
+    Event.Action.RESULT_RECORDED: "result",
+    Event.Action.REPLIED: "replied",
+}
+
+
+def after_event(event_id: int) -> None:
+    event = Event.objects.select_related("case__item", "case__resident", "case__agent").get(
+        pk=event_id
+    )
+    case = event.case
+    template = RESIDENT_TEXTS.get(event.action)
+    if template:
+        values = sms.case_values(case)
+        if template == "supplement":
+            values["materials"] = "、".join(event.data.get("missing", [])) or event.note
+        sms.queue(
+            key=f"event:{event.pk}",
+            template=template,
+            to=sms.resident_phone(case),
+            case=case,
+            **values,
+        )
+    if event.action == Event.Action.REPLIED:
+        invite_rating(case)
+    if event.action == Event.Action.RATED and event.data.get("level", 5) <= 2:
+        services.open_rectification_for_rating(case)
+
+
+def rating_url(invitation: RatingInvitation) -> str:
+    return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/rate/{invitation.token}/"
+
+
+def invite_rating(case) -> RatingInvitation:
+    invitation, created = RatingInvitation.objects.get_or_create(
+        case=case, defaults={"token": secrets.token_urlsafe(16), "sent_on": timezone.localdate()}
+    )
+    if created:
+        sms.queue(
+            key=f"rating-invitation:{case.pk}",
+            template="rating_invitation",
+            to=sms.resident_phone(case),
+            case=case,
+            **{**sms.case_values(case), "url": rating_url(invitation)},
+        )
+    return invitation
