@@ -4,10 +4,10 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
-from huey.contrib.djhuey import HUEY
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from daiban.catalog.services import load_default_catalog
 from daiban.demo import county as demo_county
