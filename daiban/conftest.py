@@ -171,3 +171,19 @@ def world(db) -> World:
 def shared_world(transactional_db) -> World:
     """For tests whose threads need committed data and connections of their own."""
     return build_world()
+
+
+def verified_login(client, user):
+    """Log in as someone who has also passed the second factor (needed for supervisors
+    and administrators; harmless for everyone else)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "test", "confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

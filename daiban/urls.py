@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from daiban.people import second_factor
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", second_factor.verify, name="otp"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("residents/", include("daiban.people.urls")),
     path("", include("daiban.supervision.urls")),

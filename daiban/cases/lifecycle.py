@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daiban.audit import trail
 from daiban.cases import rules
 from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
@@ -136,6 +137,12 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         to_state=to,
         note=note,
         data=data or {},
+    )
+    trail.record(
+        f"case.{action}",
+        user=actor,
+        obj=case,
+        detail={"from": before_state, "to": to, "event": event.seq},
     )
     transaction.on_commit(partial(_after_event, event.pk))
 
@@ -328,7 +335,7 @@ def start_case(
         if uid is not None and Case.objects.filter(uid=uid).exists():
             return Case.objects.get(uid=uid)
         raise
-    Event.objects.create(
+    event = Event.objects.create(
         case=case,
         seq=1,
         action="created",
@@ -337,6 +344,8 @@ def start_case(
         from_state="",
         to_state=State.PENDING,
     )
+    trail.record("case.created", user=actor, obj=case, detail={"to": State.PENDING, "event": 1})
+    transaction.on_commit(partial(_after_event, event.pk))
     return case
 
 

@@ -410,3 +410,25 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.level <= 2
+
+
+class Attachment(models.Model):
+    """A scan or photo of a paper (ID card, household register …), re-encoded and stored
+    encrypted on disk; only the people who handle the case may open it."""
+
+    class Kind(models.TextChoices):
+        ID_CARD = "id_card", _("ID card")
+        HOUSEHOLD_REGISTER = "household_register", _("household register")
+        OTHER = "other", _("other paper")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("what it shows"), max_length=20, choices=Kind.choices)
+    content_type = models.CharField(max_length=30)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daiban.cases import intake_views, views
+from daiban.cases import attachment_views, intake_views, views
 from daiban.documents import views as documents
 
 app_name = "cases"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("cases/<int:pk>/entrustment.pdf", documents.entrustment, name="entrustment"),
     path("cases/<int:pk>/refusal.pdf", documents.refusal, name="refusal"),
     path("cases/<int:pk>/notices/<int:notice_pk>.pdf", documents.supplement, name="supplement_pdf"),
+    path("cases/<int:pk>/scans/", attachment_views.upload, name="upload"),
+    path("cases/<int:pk>/scans/<int:attachment_pk>/", attachment_views.download, name="scan"),
     path("handover/", views.handover_batch, name="handover"),
     path("handover/<int:pk>/", views.batch, name="batch"),
     path("handover/<int:pk>.pdf", documents.handover_list, name="handover_pdf"),

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.cases import forms, handover, lifecycle, rules
+from daiban.cases import attachments, forms, handover, lifecycle, rules
 from daiban.cases.errors import CaseError
 from daiban.cases.inputs import Missing
-from daiban.cases.models import Case, HandoverBatch, Paper
+from daiban.cases.models import Attachment, Case, HandoverBatch, Paper
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
 from daiban.people.models import Role
@@ -65,6 +65,9 @@ def detail(request, pk):
         "events": case.events.select_related("actor"),
         "checklist": case.checklist.all(),
         "notices": case.supplement_notices.all(),
+        "may_scan": attachments.may_open(request.user, case),
+        "scans": case.attachments.all(),
+        "scan_kinds": Attachment.Kind.choices,
     }
     if "hand_over" in steps:
         context["hand_over_form"] = forms.HandOverForm(case=case, papers=_held_papers(case))

@@ -6,10 +6,12 @@ departments the report lists sitting together in the service center.
 Every name, phone and ID number here is invented.
 """
 
+import base64
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from daiban.people.models import Role, User
 from daiban.people.services import create_staff
@@ -17,6 +19,9 @@ from daiban.places.models import County, Department, Hamlet, ServiceCenter, Town
 
 COUNTY_CODE = "459901000000"
 DEMO_PASSWORD = "daiban-demo-2026"  # noqa: S105 (printed for the demo)
+# The demo's administrator and county supervisor need a second factor; this key (for an
+# authenticator app, or `oathtool --totp -b KEY`) is printed with the logins. Demo only.
+DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 TOWNSHIP_DEPARTMENTS = [
     ("finance", "财政所"),
@@ -210,4 +215,7 @@ def build_staff(county: County) -> Staff:
             }
     supervisor = make("county_supervisor", Role.COUNTY_SUPERVISOR, county=county)
     admin = make("admin", Role.ADMINISTRATOR)
+    key = base64.b32decode(DEMO_TOTP_KEY).hex()
+    for person in (supervisor, admin):
+        TOTPDevice.objects.create(user=person, name="demo", key=key, confirmed=True)
     return Staff(supervisor, admin, by_village, by_township, clerks)

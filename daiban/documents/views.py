@@ -6,12 +6,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from daiban.audit import trail
 from daiban.cases.models import HandoverBatch, State, SupplementNotice
 from daiban.cases.scoping import visible_cases
 from daiban.documents import papers
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
+def _pdf(content: bytes, filename: str, request=None, obj=None) -> HttpResponse:
+    if request is not None:
+        trail.record("export.pdf", user=request.user, obj=obj, detail={"file": filename})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -31,13 +34,13 @@ def receipt(request, pk):
     if case.number is None:
         messages.error(request, _("A receipt is printed once the case is accepted."))
         return redirect("cases:detail", pk=case.pk)
-    return _pdf(papers.receipt(case), f"receipt-{case.number}.pdf")
+    return _pdf(papers.receipt(case), f"receipt-{case.number}.pdf", request, case)
 
 
 @login_required
 def entrustment(request, pk):
     case = _case(request, pk)
-    return _pdf(papers.entrustment(case), f"entrustment-{case.pk}.pdf")
+    return _pdf(papers.entrustment(case), f"entrustment-{case.pk}.pdf", request, case)
 
 
 @login_required
@@ -47,7 +50,9 @@ def supplement(request, pk, notice_pk):
         SupplementNotice.objects.select_related("issued_by"), pk=notice_pk, case=case
     )
     notice.case = case
-    return _pdf(papers.supplement_notice(notice), f"supplement-{case.pk}-{notice.pk}.pdf")
+    return _pdf(
+        papers.supplement_notice(notice), f"supplement-{case.pk}-{notice.pk}.pdf", request, case
+    )
 
 
 @login_required
@@ -56,7 +61,7 @@ def refusal(request, pk):
     if case.state != State.REFUSED:
         messages.error(request, _("Only a refused case has a refusal notice."))
         return redirect("cases:detail", pk=case.pk)
-    return _pdf(papers.refusal_notice(case), f"refusal-{case.pk}.pdf")
+    return _pdf(papers.refusal_notice(case), f"refusal-{case.pk}.pdf", request, case)
 
 
 @login_required
@@ -65,4 +70,4 @@ def handover_list(request, pk):
     visible = visible_cases(request.user).filter(hops__batch=batch)
     if batch.sent_by_id != request.user.id and not visible.exists():
         return get_object_or_404(HandoverBatch, pk=0)
-    return _pdf(papers.handover_list(batch), f"handover-{batch.pk}.pdf")
+    return _pdf(papers.handover_list(batch), f"handover-{batch.pk}.pdf", request, batch)

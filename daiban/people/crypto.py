@@ -36,3 +36,15 @@ def rotate(token: str) -> str:
 def keyed_hash(kind: str, normalized: str) -> str:
     message = f"{kind}:{normalized}".encode()
     return hmac.new(settings.HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(plain: bytes) -> bytes:
+    return _current().encrypt(plain)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _current().decrypt(token)
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    return _current().rotate(token)

@@ -140,3 +140,47 @@ def register_resident(
             {"id_number": [_("This ID number was registered a moment ago by someone else.")]}
         ) from None
     return resident
+
+
+REVEALABLE = {"id_number": "id_number_encrypted", "phone": "phone_encrypted"}
+
+
+def may_reveal(actor: User, resident: Resident) -> bool:
+    """Those who serve the resident: the village's agents, the township's director, a
+    clerk holding one of the resident's files, administrators. Not leaders or supervisors."""
+    from daiban.cases.scoping import visible_cases
+
+    if actor.role == Role.ADMINISTRATOR:
+        return True
+    if actor.role in (Role.VILLAGE_AGENT, Role.PETITION_AGENT):
+        return actor.village_id == resident.village_id
+    if actor.role == Role.CENTER_DIRECTOR:
+        return actor.township_id == resident.village.township_id
+    if actor.role in (Role.DEPARTMENT_CLERK, Role.TOWNSHIP_AGENT):
+        return visible_cases(actor).filter(resident=resident).exists()
+    return False
+
+
+def reveal(resident: Resident, *, actor: User, field: str, reason: str) -> str:
+    """The full ID number or phone, once, for a stated reason, recorded in the audit trail."""
+    from daiban.audit import trail
+
+    reason = " ".join((reason or "").split())
+    if field not in REVEALABLE:
+        raise ValidationError({"field": [_("Choose the ID number or the phone.")]})
+    if not may_reveal(actor, resident):
+        trail.record(
+            "personal_data.reveal",
+            user=actor,
+            obj=resident,
+            outcome="denied",
+            detail={"field": field},
+        )
+        raise PermissionError("not allowed")
+    if len(reason) < 4:
+        raise ValidationError({"reason": [_("Say why you need to see it (at least a few words).")]})
+    value = crypto.decrypt(getattr(resident, REVEALABLE[field]))
+    trail.record(
+        "personal_data.reveal", user=actor, obj=resident, detail={"field": field, "reason": reason}
+    )
+    return value

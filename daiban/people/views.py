@@ -100,3 +100,47 @@ def register(request):
         "people/register.html",
         {"form": form, "duplicates": duplicates, "next": _next(request) or ""},
     )
+
+
+@login_required
+def reveal(request, pk):
+    """POST a reason, get the full number once; every attempt is in the audit trail."""
+    from django.http import Http404
+
+    from daiban.people.models import Resident
+    from daiban.people.services import reveal as reveal_value
+
+    resident = Resident.objects.select_related("village__township").filter(pk=pk).first()
+    if resident is None or request.method != "POST":
+        raise Http404
+    field = request.POST.get("field", "")
+    try:
+        value = reveal_value(
+            resident, actor=request.user, field=field, reason=request.POST.get("reason", "")
+        )
+    except PermissionError:
+        raise Http404 from None
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            messages.error(request, errors[0])
+        return redirect(
+            request.POST.get("back") if _safe(request, request.POST.get("back")) else "/"
+        )
+    response = render(
+        request,
+        "people/revealed.html",
+        {
+            "resident": resident,
+            "field": field,
+            "value": value,
+            "back": request.POST.get("back", "/"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe(request, target) -> bool:
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )

@@ -9,11 +9,11 @@ from daiban.cases import lifecycle
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
+from daiban.conftest import verified_login
 
 
 def login(client, user):
-    client.force_login(user)
-    return client
+    return verified_login(client, user)
 
 
 def queries(client, url) -> int:

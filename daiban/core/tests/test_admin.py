@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from daiban.cases.tests import factories
+from daiban.conftest import verified_login
 from daiban.people.models import Role, User
 
 
@@ -12,7 +13,7 @@ from daiban.people.models import Role, User
 def admin_client(client, world):
     world.admin.is_staff = world.admin.is_superuser = True
     world.admin.save()
-    client.force_login(world.admin)
+    verified_login(client, world.admin)
     factories.at_department(world)  # something in every case table
     return client
 

@@ -11,6 +11,7 @@ from daiban.cases import lifecycle
 from daiban.cases.errors import Forbidden, Invalid, NotAllowed
 from daiban.cases.models import Case, Event, Rating
 from daiban.cases.tests import factories
+from daiban.conftest import verified_login
 from daiban.notifications.models import Sms
 from daiban.portal import selectors as portal
 from daiban.supervision import follow_ups, services, sweeps
@@ -162,6 +163,6 @@ def test_supervisor_pages_open_for_each_role(client, world, replied):
         world.supervisor,
         world.admin,
     ):
-        client.force_login(person)
+        verified_login(client, person)
         assert client.get("/supervision/").status_code == 200
         assert client.get("/supervision/rectifications/").status_code == 200

@@ -77,5 +77,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<22} {what}")
         self.stdout.write(
             "  Every village has <village>_agent and <village>_petition; every township"
-            " department has <dc|qs|lt>_<kind>.\n"
+            " department has <dc|qs|lt>_<kind>."
+        )
+        self.stdout.write(
+            f"  admin and county_supervisor also need a code from an authenticator app with the"
+            f" demo key {demo_county.DEMO_TOTP_KEY} (e.g. oathtool --totp -b {demo_county.DEMO_TOTP_KEY}).\n"
         )

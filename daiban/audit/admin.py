@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from daiban.audit.models import AuditRecord
+from daiban.cases.admin import ReadOnlyAdmin
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "seq",
+        "at",
+        "username",
+        "place",
+        "action",
+        "object_type",
+        "object_id",
+        "outcome",
+        "address",
+    ]
+    list_filter = ["action", "outcome"]
+    search_fields = ["username", "object_id", "action"]

@@ -1,0 +1,22 @@
+"""Who is acting and from where, for records written deep inside services."""
+
+import contextvars
+
+_request = contextvars.ContextVar("daiban_audit_request", default=None)
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def current_address() -> str:
+    request = _request.get()
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""

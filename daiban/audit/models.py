@@ -1,0 +1,38 @@
+"""The audit trail: append-only and hash-chained, so a changed or missing row shows."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditRecord(models.Model):
+    seq = models.BigIntegerField(_("number"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    user_id = models.BigIntegerField(_("user id"), null=True)
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, default="ok")
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The chain's tip, and where it starts after old records were purged (the anchor)."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default="0" * 64)
