@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditRecord(models.Model):
@@ -14,7 +15,7 @@ class AuditRecord(models.Model):
     object_type = models.CharField(_("object type"), max_length=40, blank=True)
     object_id = models.CharField(_("object"), max_length=64, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, default="ok")
-    address = models.CharField(_("address"), max_length=64, blank=True)
+    address = models.CharField(pgettext_lazy("network", "address"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
