@@ -13,6 +13,13 @@ from daiban.places.models import Department
 from daiban.workdays.calendar import WorkCalendar
 
 
+def tracking_url(case: Case) -> str:
+    """The public look-up, filled in: printed as the receipt's QR code and sent by text."""
+    from django.conf import settings
+
+    return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/track/?code={case.tracking_code}"
+
+
 def complete_checklist(item: ServiceItem) -> list[Received]:
     """Every required material of the item's current guide, exactly as asked for."""
     return [
@@ -39,12 +46,6 @@ def custody(case: Case) -> QuerySet[Paper]:
             )
         )
     )
-
-
-def papers_held_by_department(department: Department) -> QuerySet[Paper]:
-    return Paper.objects.filter(
-        holder_department=department, returned_at__isnull=True
-    ).select_related("case")
 
 
 def open_hop(case: Case) -> Hop | None:

@@ -1,16 +1,12 @@
 """The printed papers of a case, in Chinese, on A4."""
 
-from django.conf import settings
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from daiban.cases.models import Case, HandoverBatch, SupplementNotice
+from daiban.cases.selectors import tracking_url
 from daiban.documents.pdf import cn_date, fields, gap, grid, qr_image, render, styles
 from daiban.people.phone import national
-
-
-def tracking_url(case: Case) -> str:
-    return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/track/?code={case.tracking_code}"
 
 
 def _center(case: Case):

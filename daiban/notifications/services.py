@@ -3,7 +3,6 @@
 import datetime
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -83,11 +82,8 @@ def release_stuck(now: datetime.datetime | None = None) -> list[int]:
     return stuck
 
 
-def tracking_url(case) -> str:
-    return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/track/?code={case.tracking_code}"
-
-
 def case_values(case) -> dict:
+    from daiban.cases.selectors import tracking_url
     from daiban.documents.pdf import cn_date
 
     agent = case.agent

@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 
-from daiban.cases.models import Case, State
+from daiban.cases.models import State
 from daiban.cases.scoping import visible_cases
 from daiban.supervision.models import Alert, Appeal, Extension, Rectification, Supervision
 
@@ -52,7 +52,3 @@ def rectifications(user):
         .select_related("case__item", "case__village", "owner", "rating")
         .order_by("status", "due_date", "pk")
     )
-
-
-def case_for_user(user, pk) -> Case | None:
-    return visible_cases(user).filter(pk=pk).first()
