@@ -144,14 +144,16 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         obj=case,
         detail={"from": before_state, "to": to, "event": event.seq},
     )
-    transaction.on_commit(partial(_after_event, event.pk))
+    transaction.on_commit(partial(_after_event, event.pk, event.action))
 
 
-def _after_event(event_id: int) -> None:
+def _after_event(event_id: int, action: str) -> None:
     """Once the step is committed: text messages and follow-ups run in the worker."""
     from daiban.notifications.tasks import on_event
+    from daiban.supervision.follow_ups import FOLLOWED_UP
 
-    on_event(event_id)
+    if action in FOLLOWED_UP:
+        on_event(event_id)
 
 
 @transaction.atomic
@@ -345,7 +347,7 @@ def start_case(
         to_state=State.PENDING,
     )
     trail.record("case.created", user=actor, obj=case, detail={"to": State.PENDING, "event": 1})
-    transaction.on_commit(partial(_after_event, event.pk))
+    transaction.on_commit(partial(_after_event, event.pk, event.action))
     return case
 
 

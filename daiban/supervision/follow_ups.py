@@ -18,6 +18,10 @@ RESIDENT_TEXTS = {
 }
 
 
+# Steps that have something to follow; the others are not queued at all.
+FOLLOWED_UP = {*RESIDENT_TEXTS, Event.Action.RATED}
+
+
 def after_event(event_id: int) -> None:
     event = Event.objects.select_related("case__item", "case__resident", "case__agent").get(
         pk=event_id
