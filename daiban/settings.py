@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "daiban.portal",
     "daiban.notifications",
     "daiban.supervision",
+    "daiban.api",
     "huey.contrib.djhuey",
     "daiban.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("otp/", second_factor.verify, name="otp"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("daiban.api.urls")),
     path("residents/", include("daiban.people.urls")),
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.portal.urls")),

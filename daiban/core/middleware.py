@@ -2,6 +2,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import check_for_language
 
+API_PREFIXES = ("/api/", "/open311/")
+
 
 class LanguageMiddleware:
     """Chinese unless the person chose otherwise (the language cookie).
@@ -15,6 +17,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith(API_PREFIXES):
+            # Machines say what they want: the API answers in the Accept-Language asked for.
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,379 @@
+"""/api/v1/: the same scoping and the same lifecycle functions as the pages."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from daiban.api import schemas as s
+from daiban.api.idempotency import idempotent
+from daiban.cases import lifecycle
+from daiban.cases.errors import Invalid
+from daiban.cases.inputs import EntrustmentIn, Missing, Received
+from daiban.cases.models import Case
+from daiban.cases.scoping import visible_cases
+from daiban.cases.selectors import custody
+from daiban.catalog.models import ServiceItem
+from daiban.catalog.selectors import search_items
+from daiban.people.selectors import search_residents, visible_residents
+from daiban.people.services import register_resident
+from daiban.places.models import Department, Hamlet, Village
+
+router = Router()
+ERRORS = {
+    400: s.ErrorOut,
+    401: s.ErrorOut,
+    403: s.ErrorOut,
+    404: s.ErrorOut,
+    409: s.ErrorOut,
+    422: s.ErrorOut,
+}
+
+
+def item_out(item: ServiceItem) -> dict:
+    return {f: getattr(item, f) for f in s.ItemOut.model_fields}
+
+
+def case_out(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "uid": str(case.uid),
+        "number": case.number,
+        "tracking_code": case.tracking_code,
+        "state": case.state,
+        "version": case.version,
+        "item": case.item.code,
+        "resident": case.resident_id,
+        "village": case.village.code,
+        "due_date": case.due_date,
+        "created_at": case.created_at,
+    }
+
+
+def case_detail(case: Case) -> dict:
+    hops = case.hops.select_related("holder_user", "holder_department")
+    return {
+        **case_out(case),
+        "hops": [
+            {
+                "seq": h.seq,
+                "holder": str(h.holder),
+                "started_at": h.started_at,
+                "due_date": h.due_date,
+                "received_at": h.received_at,
+                "ended_at": h.ended_at,
+            }
+            for h in hops
+        ],
+        "papers": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "count": p.count,
+                "holder": str(p.holder) if p.holder else None,
+                "held_since": p.held_since,
+                "returned_at": p.returned_at,
+            }
+            for p in custody(case)
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "at": e.at,
+                "actor": e.actor.username if e.actor else None,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "note": e.note,
+            }
+            for e in case.events.select_related("actor")
+        ],
+    }
+
+
+def _case(request, case_id: int) -> Case:
+    return get_object_or_404(
+        visible_cases(request.user).select_related("item", "village"), pk=case_id
+    )
+
+
+def _done(case_id: int) -> dict:
+    return case_detail(Case.objects.select_related("item", "village").get(pk=case_id))
+
+
+# ─── Catalog ─────────────────────────────────────────────────────────────────
+
+
+@router.get("/catalog/items", response=list[s.ItemOut], tags=["catalog"])
+@paginate(LimitOffsetPagination)
+def list_items(request, q: str = ""):
+    return [item_out(i) for i in search_items(q).order_by("code")]
+
+
+@router.get("/catalog/items/{code}", response={200: s.ItemDetailOut, **ERRORS}, tags=["catalog"])
+def get_item(request, code: str):
+    item = get_object_or_404(ServiceItem, code=code, is_active=True)
+    materials = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "kind": m.kind,
+            "count": m.count,
+            "required": m.required,
+            "notes": m.notes,
+        }
+        for m in item.materials.all()
+    ]
+    return {
+        **item_out(item),
+        "conditions": item.conditions,
+        "legal_basis": item.legal_basis,
+        "in_person_note": item.in_person_note,
+        "materials": materials,
+    }
+
+
+# ─── Residents and inquiries ─────────────────────────────────────────────────
+
+
+def resident_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "uid": str(r.uid),
+        "name": r.name,
+        "id_number_masked": r.id_number_masked,
+        "phone_masked": r.phone_masked,
+        "village": r.village.code,
+    }
+
+
+@router.get("/residents", response=list[s.ResidentOut], tags=["residents"])
+@paginate(LimitOffsetPagination)
+def list_residents(request, q: str = ""):
+    found = (
+        search_residents(visible_residents(request.user), q)
+        if q
+        else visible_residents(request.user)
+    )
+    return [resident_out(r) for r in found.select_related("village").order_by("pk")]
+
+
+@router.post("/residents", response={201: s.ResidentOut, **ERRORS}, tags=["residents"])
+@idempotent
+def create_resident(request, payload: s.ResidentIn):
+    village = Village.objects.filter(code=payload.village).first()
+    if village is None:
+        raise Invalid("Unknown village.", {"village": ["Unknown village code."]})
+    hamlet = (
+        Hamlet.objects.filter(code=payload.hamlet, village=village).first()
+        if payload.hamlet
+        else None
+    )
+    try:
+        uid = uuid.UUID(payload.uid) if payload.uid else None
+    except ValueError:
+        raise Invalid("uid is not a UUID.", {"uid": ["Not a UUID."]}) from None
+    try:
+        resident = register_resident(
+            actor=request.user,
+            name=payload.name,
+            id_number=payload.id_number,
+            phone=payload.phone,
+            village=village,
+            hamlet=hamlet,
+            uid=uid,
+        )
+    except ValidationError as exc:
+        raise Invalid(exc.messages[0], exc.message_dict) from None
+    return 201, resident_out(resident)
+
+
+@router.post("/inquiries", response={201: s.InquiryOut, **ERRORS}, tags=["inquiries"])
+@idempotent
+def create_inquiry(request, payload: s.InquiryIn):
+    resident = (
+        get_object_or_404(visible_residents(request.user), pk=payload.resident)
+        if payload.resident
+        else None
+    )
+    village = resident.village if resident else request.user.village
+    if village is None:
+        raise Invalid("Give the resident.", {"resident": ["Required for your role."]})
+    item = get_object_or_404(ServiceItem, code=payload.item) if payload.item else None
+    inquiry = lifecycle.record_inquiry(
+        actor=request.user,
+        village=village,
+        question=payload.question,
+        answer=payload.answer,
+        item=item,
+        resident=resident,
+        asker_name=payload.asker_name,
+    )
+    return 201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question}
+
+
+# ─── Cases ───────────────────────────────────────────────────────────────────
+
+
+class CaseFilter(Schema):
+    state: str | None = None
+    item: str | None = None
+    village: str | None = None
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+
+
+@router.get("/cases", response=list[s.CaseOut], tags=["cases"])
+@paginate(LimitOffsetPagination)
+def list_cases(request, filters: Query[CaseFilter]):
+    cases = visible_cases(request.user).select_related("item", "village").order_by("-pk")
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.item:
+        cases = cases.filter(item__code=filters.item)
+    if filters.village:
+        cases = cases.filter(village__code=filters.village)
+    if filters.created_from:
+        cases = cases.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        cases = cases.filter(created_at__date__lte=filters.created_to)
+    return [case_out(c) for c in cases]
+
+
+@router.get("/cases/{case_id}", response={200: s.CaseDetailOut, **ERRORS}, tags=["cases"])
+def get_case(request, case_id: int):
+    return case_detail(_case(request, case_id))
+
+
+@router.get("/cases/{case_id}/custody", response={200: list[s.PaperOut], **ERRORS}, tags=["cases"])
+def get_custody(request, case_id: int):
+    return case_detail(_case(request, case_id))["papers"]
+
+
+@router.post("/cases", response={201: s.CaseDetailOut, **ERRORS}, tags=["cases"])
+@idempotent
+def create_case(request, payload: s.CaseIn):
+    resident = get_object_or_404(visible_residents(request.user), pk=payload.resident)
+    item = get_object_or_404(ServiceItem, code=payload.item)
+    inquiry = None
+    if payload.inquiry:
+        from daiban.cases.models import Inquiry
+
+        inquiry = get_object_or_404(Inquiry, pk=payload.inquiry, village=resident.village)
+    try:
+        uid = uuid.UUID(payload.uid) if payload.uid else None
+    except ValueError:
+        raise Invalid("uid is not a UUID.", {"uid": ["Not a UUID."]}) from None
+    case = lifecycle.start_case(
+        actor=request.user, resident=resident, item=item, inquiry=inquiry, uid=uid
+    )
+    return 201, _done(case.pk)
+
+
+def _step(path: str, schema, call):
+    """Register POST /cases/{id}/<path>: scoped look-up, then the lifecycle step."""
+
+    @router.post(
+        f"/cases/{{case_id}}/{path}",
+        response={200: s.CaseDetailOut, **ERRORS},
+        tags=["lifecycle"],
+        operation_id=f"case_{path.replace('-', '_')}",
+    )
+    @idempotent
+    def step(request, case_id: int, payload: schema):
+        case = _case(request, case_id)
+        call(case, request.user, payload)
+        return 200, _done(case.pk)
+
+    return step
+
+
+class Empty(Schema):
+    pass
+
+
+accept = _step(
+    "accept",
+    s.AcceptIn,
+    lambda case, user, p: lifecycle.accept(
+        case.pk,
+        actor=user,
+        received=[
+            Received(r.material_id, originals=r.originals, copies=r.copies) for r in p.received
+        ],
+        entrustment=EntrustmentIn(
+            signed_by=p.signed_by, signed_on=p.signed_on, relation=p.relation
+        ),
+    ),
+)
+refuse = _step(
+    "refuse",
+    s.ReasonIn,
+    lambda case, user, p: lifecycle.refuse(case.pk, actor=user, reason=p.reason),
+)
+supplement = _step(
+    "supplement",
+    s.SupplementIn,
+    lambda case, user, p: lifecycle.request_supplement(
+        case.pk, actor=user, missing=[Missing(m) for m in p.missing], note=p.note
+    ),
+)
+resume = _step("resume", Empty, lambda case, user, p: lifecycle.resume(case.pk, actor=user))
+hand_over = _step(
+    "hand-over",
+    s.HandOverIn,
+    lambda case, user, p: lifecycle.hand_over(
+        case.pk,
+        actor=user,
+        paper_ids=p.papers,
+        note=p.note,
+        to_department=get_object_or_404(Department, pk=p.to_department)
+        if p.to_department
+        else None,
+        to_user=get_object_or_404(user.__class__, pk=p.to_user) if p.to_user else None,
+    ),
+)
+confirm = _step(
+    "confirm-receipt", Empty, lambda case, user, p: lifecycle.confirm_receipt(case.pk, actor=user)
+)
+result = _step(
+    "result",
+    s.ResultIn,
+    lambda case, user, p: lifecycle.record_result(
+        case.pk, actor=user, granted=p.granted, reason=p.reason, document_no=p.document_no
+    ),
+)
+reply = _step(
+    "reply",
+    s.ReplyIn,
+    lambda case, user, p: lifecycle.reply(case.pk, actor=user, signed_by=p.signed_by, note=p.note),
+)
+close = _step(
+    "close",
+    s.CloseIn,
+    lambda case, user, p: lifecycle.close(
+        case.pk, actor=user, method=p.method, rating=p.rating, note=p.note
+    ),
+)
+withdraw = _step(
+    "withdraw",
+    s.ReasonIn,
+    lambda case, user, p: lifecycle.withdraw(case.pk, actor=user, reason=p.reason),
+)
+return_papers = _step(
+    "return-papers",
+    s.ReturnPapersIn,
+    lambda case, user, p: lifecycle.return_papers(
+        case.pk, actor=user, paper_ids=p.papers, signed_by=p.signed_by
+    ),
+)
+rate = _step(
+    "rating",
+    s.RatingIn,
+    lambda case, user, p: lifecycle.rate(
+        case.pk, level=p.level, comment=p.comment, channel="phone", actor=user
+    ),
+)

@@ -1,0 +1,181 @@
+import datetime
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    kind: str
+    count: int
+    required: bool
+    notes: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    group: str
+    decided_by: str
+    proxy_allowed: bool
+    promised_days: int
+    statutory_days: int
+    trips_without_agent: int
+    trips_with_agent: int
+    fee: str
+
+
+class ItemDetailOut(ItemOut):
+    conditions: str
+    legal_basis: str
+    in_person_note: str
+    materials: list[MaterialOut]
+
+
+class ResidentIn(Schema):
+    name: str
+    id_number: str
+    phone: str
+    village: str  # division code
+    hamlet: str | None = None
+    uid: str | None = None
+
+
+class ResidentOut(Schema):
+    id: int
+    uid: str
+    name: str
+    id_number_masked: str
+    phone_masked: str
+    village: str
+
+
+class InquiryIn(Schema):
+    question: str
+    answer: str = ""
+    resident: int | None = None
+    item: str | None = None  # item code
+    asker_name: str = ""
+
+
+class InquiryOut(Schema):
+    id: int
+    uid: str
+    question: str
+
+
+class CaseIn(Schema):
+    resident: int
+    item: str
+    inquiry: int | None = None
+    uid: str | None = None
+
+
+class HopOut(Schema):
+    seq: int
+    holder: str
+    started_at: datetime.datetime
+    due_date: datetime.date
+    received_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+
+
+class PaperOut(Schema):
+    id: int
+    name: str
+    count: int
+    holder: str | None
+    held_since: datetime.datetime
+    returned_at: datetime.datetime | None
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    at: datetime.datetime
+    actor: str | None
+    from_state: str
+    to_state: str
+    note: str
+
+
+class CaseOut(Schema):
+    id: int
+    uid: str
+    number: str | None
+    tracking_code: str | None
+    state: str
+    version: int
+    item: str
+    resident: int
+    village: str
+    due_date: datetime.date | None
+    created_at: datetime.datetime
+
+
+class CaseDetailOut(CaseOut):
+    hops: list[HopOut]
+    papers: list[PaperOut]
+    events: list[EventOut]
+
+
+class ReceivedIn(Schema):
+    material_id: int
+    originals: int = 0
+    copies: int = 0
+
+
+class AcceptIn(Schema):
+    received: list[ReceivedIn]
+    signed_by: str
+    signed_on: datetime.date
+    relation: str = "本人"
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class SupplementIn(Schema):
+    missing: list[int]
+    note: str = ""
+
+
+class HandOverIn(Schema):
+    to_department: int | None = None
+    to_user: int | None = None
+    papers: list[int] = []
+    note: str = ""
+
+
+class ResultIn(Schema):
+    granted: bool
+    reason: str = ""
+    document_no: str = ""
+
+
+class ReplyIn(Schema):
+    signed_by: str
+    note: str = ""
+
+
+class CloseIn(Schema):
+    method: str
+    rating: int | None = None
+    note: str = ""
+
+
+class ReturnPapersIn(Schema):
+    papers: list[int]
+    signed_by: str
+
+
+class RatingIn(Schema):
+    level: int
+    comment: str = ""

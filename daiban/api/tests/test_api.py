@@ -1,0 +1,181 @@
+"""The JSON API: tokens, scoping, every lifecycle step, one error shape, idempotency."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from daiban.api.models import ApiToken
+from daiban.cases.models import Case
+from daiban.cases.selectors import complete_checklist
+from daiban.cases.tests import factories
+
+
+def bearer(user, name="phone") -> dict:
+    _, key = ApiToken.issue(user, name)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def post(client, path, body, auth, **headers):
+    return client.post(
+        f"/api/v1{path}", json.dumps(body), content_type="application/json", **auth, **headers
+    )
+
+
+def test_a_token_is_needed_and_a_revoked_one_fails(client, world):
+    assert client.get("/api/v1/cases").status_code == 401
+    assert client.get("/api/v1/cases").json()["code"] == "unauthenticated"
+    auth = bearer(world.agent)
+    assert client.get("/api/v1/cases", **auth).status_code == 200
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    assert client.get("/api/v1/cases", **auth).status_code == 401
+
+
+def test_the_whole_story_through_the_api(client, world):
+    agent, clerk = bearer(world.agent), bearer(world.clerk_finance)
+    created = post(
+        client, "/cases", {"resident": world.resident.pk, "item": world.passbook.code}, agent
+    )
+    assert created.status_code == 201
+    case_id = created.json()["id"]
+    received = [
+        {"material_id": r.material_id, "originals": r.originals, "copies": r.copies}
+        for r in complete_checklist(world.passbook)
+    ]
+    accepted = post(
+        client,
+        f"/cases/{case_id}/accept",
+        {"received": received, "signed_by": "胡建荣", "signed_on": "2026-03-02"},
+        agent,
+    )
+    assert accepted.status_code == 200 and accepted.json()["state"] == "in_progress"
+    papers = [p["id"] for p in accepted.json()["papers"]]
+    assert (
+        post(
+            client,
+            f"/cases/{case_id}/hand-over",
+            {"to_department": world.finance.pk, "papers": papers},
+            agent,
+        ).status_code
+        == 200
+    )
+    assert post(client, f"/cases/{case_id}/confirm-receipt", {}, clerk).status_code == 200
+    assert (
+        post(client, f"/cases/{case_id}/result", {"granted": True}, clerk).json()["state"]
+        == "result_ready"
+    )
+    post(
+        client, f"/cases/{case_id}/hand-over", {"to_user": world.agent.pk, "papers": papers}, clerk
+    )
+    post(client, f"/cases/{case_id}/confirm-receipt", {}, agent)
+    assert (
+        post(client, f"/cases/{case_id}/reply", {"signed_by": "胡建荣"}, agent).json()["state"]
+        == "replied"
+    )
+    closed = post(client, f"/cases/{case_id}/close", {"method": "phone", "rating": 5}, agent).json()
+    assert closed["state"] == "closed"
+    custody = client.get(f"/api/v1/cases/{case_id}/custody", **agent).json()
+    assert all(p["returned_at"] for p in custody)
+
+
+def test_errors_have_one_shape_in_the_callers_language(client, world):
+    agent = bearer(world.agent)
+    case = factories.in_state(world, "closed")
+    english = post(
+        client, f"/cases/{case.pk}/withdraw", {"reason": "撤回"}, agent, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 409
+    assert set(english.json()) == {"code", "message", "fields"}
+    assert english.json()["code"] == "not_allowed" and "closed" in english.json()["message"]
+    chinese = post(
+        client,
+        f"/cases/{case.pk}/withdraw",
+        {"reason": "撤回"},
+        agent,
+        HTTP_ACCEPT_LANGUAGE="zh-CN",
+    )
+    assert "已办结" in chinese.json()["message"]
+    bad = post(client, "/cases", {"resident": "not a number"}, agent)
+    assert (
+        bad.status_code == 422
+        and bad.json()["code"] == "invalid"
+        and "resident" in bad.json()["fields"]
+    )
+    garbage = client.post("/api/v1/cases", "{not json", content_type="application/json", **agent)
+    assert garbage.status_code in (400, 422) and "code" in garbage.json()
+
+
+def test_not_yours_is_not_found(client, world):
+    case = factories.at_department(world)
+    outsider = bearer(world.other_agent)
+    assert client.get(f"/api/v1/cases/{case.pk}", **outsider).status_code == 404
+    assert (
+        post(client, f"/cases/{case.pk}/withdraw", {"reason": "撤回吧"}, outsider).status_code
+        == 404
+    )
+    assert client.get("/api/v1/cases/999999", **outsider).json()["code"] == "not_found"
+    listed = client.get("/api/v1/cases", **outsider).json()
+    assert listed["count"] == 0
+
+
+def test_lists_are_paginated_and_filtered(client, world):
+    for _ in range(3):
+        factories.accepted(world)
+    factories.started(world)
+    agent = bearer(world.agent)
+    page = client.get("/api/v1/cases", {"limit": 2}, **agent).json()
+    assert page["count"] == 4 and len(page["items"]) == 2
+    assert client.get("/api/v1/cases", {"state": "pending"}, **agent).json()["count"] == 1
+    assert client.get("/api/v1/cases", {"item": world.birth.code}, **agent).json()["count"] == 0
+    items = client.get("/api/v1/catalog/items", {"q": "lszb"}, **agent).json()
+    assert [i["name"] for i in items["items"]] == ["粮食直补存折更名"]
+
+
+def test_a_retried_post_changes_nothing(client, world):
+    agent = bearer(world.agent)
+    body = {"resident": world.resident.pk, "item": world.passbook.code}
+    first = post(client, "/cases", body, agent, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = post(client, "/cases", body, agent, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Case.objects.count() == 1
+    other = post(
+        client, "/cases", {**body, "item": world.birth.code}, agent, HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_create_one_case(shared_world):
+    world = shared_world
+    agent = bearer(world.agent)
+    body = {"resident": world.resident.pk, "item": world.passbook.code}
+    barrier = threading.Barrier(4)
+    answers = []
+
+    def retry():
+        try:
+            barrier.wait(timeout=10)
+            answers.append(post(Client(), "/cases", body, agent, HTTP_IDEMPOTENCY_KEY="same-key"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answers) == 4
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert Case.objects.count() == 1
+
+
+def test_schema_and_docs_page(client, world):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/cases/{case_id}/accept" in schema["paths"]
+    page = client.get("/api/v1/docs").content.decode()
+    assert "POST /api/v1/cases/{case_id}/hand-over" in page
