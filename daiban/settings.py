@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "daiban.notifications",
     "daiban.supervision",
     "daiban.api",
+    "daiban.open311",
     "huey.contrib.djhuey",
     "daiban.demo",
 ]
@@ -267,6 +268,8 @@ elif REDIS_URL:
 else:
     HUEY = SqliteHuey("daiban", filename=str(VAR_DIR / "tasks.sqlite3"))
 
+# The Open311 key the demo county creates (README).
+DAIBAN_DEMO_API_KEY = env.string("DAIBAN_DEMO_API_KEY", "demo-open311-key")
 DAIBAN_SMS_BACKEND = env.string(
     "DAIBAN_SMS_BACKEND", "daiban.notifications.backends.LogFileBackend"
 )

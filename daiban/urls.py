@@ -11,6 +11,7 @@ urlpatterns = [
     path("otp/", second_factor.verify, name="otp"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("daiban.api.urls")),
+    path("open311/v2/", include("daiban.open311.urls")),
     path("residents/", include("daiban.people.urls")),
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.portal.urls")),

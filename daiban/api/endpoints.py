@@ -4,7 +4,9 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -95,6 +97,8 @@ def case_detail(case: Case) -> dict:
 
 
 def _case(request, case_id: int) -> Case:
+    if not 1 <= case_id <= 2**62:
+        raise Http404
     return get_object_or_404(
         visible_cases(request.user).select_related("item", "village"), pk=case_id
     )
@@ -107,7 +111,11 @@ def _done(case_id: int) -> dict:
 # ─── Catalog ─────────────────────────────────────────────────────────────────
 
 
-@router.get("/catalog/items", response=list[s.ItemOut], tags=["catalog"])
+@router.get(
+    "/catalog/items",
+    response={200: list[s.ItemOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    tags=["catalog"],
+)
 @paginate(LimitOffsetPagination)
 def list_items(request, q: str = ""):
     return [item_out(i) for i in search_items(q).order_by("code")]
@@ -150,7 +158,11 @@ def resident_out(r) -> dict:
     }
 
 
-@router.get("/residents", response=list[s.ResidentOut], tags=["residents"])
+@router.get(
+    "/residents",
+    response={200: list[s.ResidentOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    tags=["residents"],
+)
 @paginate(LimitOffsetPagination)
 def list_residents(request, q: str = ""):
     found = (
@@ -166,7 +178,7 @@ def list_residents(request, q: str = ""):
 def create_resident(request, payload: s.ResidentIn):
     village = Village.objects.filter(code=payload.village).first()
     if village is None:
-        raise Invalid("Unknown village.", {"village": ["Unknown village code."]})
+        raise Invalid(_("Unknown village."), {"village": [_("Unknown village code.")]})
     hamlet = (
         Hamlet.objects.filter(code=payload.hamlet, village=village).first()
         if payload.hamlet
@@ -175,7 +187,7 @@ def create_resident(request, payload: s.ResidentIn):
     try:
         uid = uuid.UUID(payload.uid) if payload.uid else None
     except ValueError:
-        raise Invalid("uid is not a UUID.", {"uid": ["Not a UUID."]}) from None
+        raise Invalid(_("uid is not a UUID."), {"uid": [_("Not a UUID.")]}) from None
     try:
         resident = register_resident(
             actor=request.user,
@@ -201,7 +213,7 @@ def create_inquiry(request, payload: s.InquiryIn):
     )
     village = resident.village if resident else request.user.village
     if village is None:
-        raise Invalid("Give the resident.", {"resident": ["Required for your role."]})
+        raise Invalid(_("Give the resident."), {"resident": [_("Required for your role.")]})
     item = get_object_or_404(ServiceItem, code=payload.item) if payload.item else None
     inquiry = lifecycle.record_inquiry(
         actor=request.user,
@@ -226,7 +238,9 @@ class CaseFilter(Schema):
     created_to: datetime.date | None = None
 
 
-@router.get("/cases", response=list[s.CaseOut], tags=["cases"])
+@router.get(
+    "/cases", response={200: list[s.CaseOut], 401: s.ErrorOut, 422: s.ErrorOut}, tags=["cases"]
+)
 @paginate(LimitOffsetPagination)
 def list_cases(request, filters: Query[CaseFilter]):
     cases = visible_cases(request.user).select_related("item", "village").order_by("-pk")
@@ -244,12 +258,12 @@ def list_cases(request, filters: Query[CaseFilter]):
 
 
 @router.get("/cases/{case_id}", response={200: s.CaseDetailOut, **ERRORS}, tags=["cases"])
-def get_case(request, case_id: int):
+def get_case(request, case_id: s.Id):
     return case_detail(_case(request, case_id))
 
 
 @router.get("/cases/{case_id}/custody", response={200: list[s.PaperOut], **ERRORS}, tags=["cases"])
-def get_custody(request, case_id: int):
+def get_custody(request, case_id: s.Id):
     return case_detail(_case(request, case_id))["papers"]
 
 
@@ -266,7 +280,7 @@ def create_case(request, payload: s.CaseIn):
     try:
         uid = uuid.UUID(payload.uid) if payload.uid else None
     except ValueError:
-        raise Invalid("uid is not a UUID.", {"uid": ["Not a UUID."]}) from None
+        raise Invalid(_("uid is not a UUID."), {"uid": [_("Not a UUID.")]}) from None
     case = lifecycle.start_case(
         actor=request.user, resident=resident, item=item, inquiry=inquiry, uid=uid
     )
@@ -283,7 +297,7 @@ def _step(path: str, schema, call):
         operation_id=f"case_{path.replace('-', '_')}",
     )
     @idempotent
-    def step(request, case_id: int, payload: schema):
+    def step(request, case_id: s.Id, payload: schema):
         case = _case(request, case_id)
         call(case, request.user, payload)
         return 200, _done(case.pk)

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ def idempotent(view):
             result = view(request, *args, **kwargs)
             status, payload = result if isinstance(result, tuple) else (200, result)
             return JsonResponse(
-                json.loads(json.dumps(payload, default=str)), status=status, safe=False
+                json.loads(json.dumps(payload, cls=DjangoJSONEncoder)), status=status, safe=False
             )
         digest = hashlib.sha256(request.body or b"").hexdigest()
 
@@ -39,7 +40,7 @@ def idempotent(view):
             with transaction.atomic():
                 result = view(request, *args, **kwargs)
                 status, payload = result if isinstance(result, tuple) else (200, result)
-                payload = json.loads(json.dumps(payload, default=str))
+                payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
                 IdempotentRequest.objects.create(
                     user=request.user,
                     key=key[:200],

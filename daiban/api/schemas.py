@@ -1,6 +1,12 @@
 import datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+# Database ids: positive and within a 64-bit integer, so no input can overflow a query.
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Count = Annotated[int, Field(ge=0, le=99)]
 
 
 class ErrorOut(Schema):
@@ -59,7 +65,7 @@ class ResidentOut(Schema):
 class InquiryIn(Schema):
     question: str
     answer: str = ""
-    resident: int | None = None
+    resident: Id | None = None
     item: str | None = None  # item code
     asker_name: str = ""
 
@@ -71,9 +77,9 @@ class InquiryOut(Schema):
 
 
 class CaseIn(Schema):
-    resident: int
+    resident: Id
     item: str
-    inquiry: int | None = None
+    inquiry: Id | None = None
     uid: str | None = None
 
 
@@ -126,9 +132,9 @@ class CaseDetailOut(CaseOut):
 
 
 class ReceivedIn(Schema):
-    material_id: int
-    originals: int = 0
-    copies: int = 0
+    material_id: Id
+    originals: Count = 0
+    copies: Count = 0
 
 
 class AcceptIn(Schema):
@@ -143,14 +149,14 @@ class ReasonIn(Schema):
 
 
 class SupplementIn(Schema):
-    missing: list[int]
+    missing: list[Id]
     note: str = ""
 
 
 class HandOverIn(Schema):
-    to_department: int | None = None
-    to_user: int | None = None
-    papers: list[int] = []
+    to_department: Id | None = None
+    to_user: Id | None = None
+    papers: list[Id] = []
     note: str = ""
 
 
@@ -167,15 +173,15 @@ class ReplyIn(Schema):
 
 class CloseIn(Schema):
     method: str
-    rating: int | None = None
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
     note: str = ""
 
 
 class ReturnPapersIn(Schema):
-    papers: list[int]
+    papers: list[Id]
     signed_by: str
 
 
 class RatingIn(Schema):
-    level: int
+    level: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""

@@ -3,15 +3,18 @@
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from daiban.api.models import hash_key
 from daiban.catalog.services import load_default_catalog
 from daiban.demo import county as demo_county
 from daiban.demo import story
+from daiban.open311.models import ApiKey
 from daiban.places.models import County
 from daiban.supervision import sweeps
 from daiban.workdays.services import seed_from_package
@@ -51,6 +54,9 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         now = timezone.now()
         county = demo_county.build_places()
+        ApiKey.objects.get_or_create(
+            key_hash=hash_key(settings.DAIBAN_DEMO_API_KEY), defaults={"name": "演示：12345热线"}
+        )
         staff = demo_county.build_staff(county)
         residents = story.make_residents(rng, staff.by_village)
         made = story.make_cases(rng, staff, residents, now, count)
