@@ -391,3 +391,23 @@ rate = _step(
         case.pk, level=p.level, comment=p.comment, channel="phone", actor=user
     ),
 )
+
+
+@router.get("/track", response={200: s.TrackOut, **ERRORS}, tags=["tracking"])
+def track(request, code: str, digits: str):
+    """What the public look-up shows (masked name, steps, holder as an office), for a
+    hotline or an app; the same neutral 404 for a wrong code or wrong digits."""
+    from daiban.portal.selectors import find_for_tracking, progress
+
+    case = find_for_tracking(code, digits)
+    if case is None:
+        raise Http404
+    found = progress(case)
+    return {
+        "item": found.item,
+        "name": found.name,
+        "state": found.state,
+        "promised": found.promised,
+        "holder": found.holder,
+        "steps": [{"at": at, "step": text} for at, text in found.steps],
+    }

@@ -185,3 +185,17 @@ class ReturnPapersIn(Schema):
 class RatingIn(Schema):
     level: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
+
+
+class TrackStepOut(Schema):
+    at: datetime.datetime
+    step: str
+
+
+class TrackOut(Schema):
+    item: str
+    name: str
+    state: str
+    promised: datetime.date | None
+    holder: str
+    steps: list[TrackStepOut]

@@ -179,3 +179,13 @@ def test_schema_and_docs_page(client, world):
     assert "/api/v1/cases/{case_id}/accept" in schema["paths"]
     page = client.get("/api/v1/docs").content.decode()
     assert "POST /api/v1/cases/{case_id}/hand-over" in page
+
+
+def test_tracking_by_code_and_digits(client, world):
+    case = factories.accepted(world)
+    auth = bearer(world.clerk_finance)
+    found = client.get("/api/v1/track", {"code": case.tracking_code, "digits": "0412"}, **auth)
+    assert found.status_code == 200 and found.json()["name"] == "胡*荣"
+    assert "459901198604120032" not in found.content.decode()
+    wrong = client.get("/api/v1/track", {"code": case.tracking_code, "digits": "9999"}, **auth)
+    assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
