@@ -814,6 +814,25 @@ def record_result(
     return case
 
 
+def _give_back(papers: list[Paper], *, to: str, actor: User, at, hop: Hop | None = None) -> None:
+    """Originals go back to the resident, who signs; custody ends there."""
+    PaperMove.objects.bulk_create(
+        PaperMove(
+            paper=paper,
+            hop=hop,
+            at=at,
+            from_user_id=paper.holder_user_id,
+            from_department_id=paper.holder_department_id,
+            to_resident=to,
+            recorded_by=actor,
+        )
+        for paper in papers
+    )
+    Paper.objects.filter(pk__in=[p.pk for p in papers]).update(
+        holder_user=None, holder_department=None, returned_at=at, held_since=at
+    )
+
+
 @transaction.atomic
 def reply(
     case: Case | int,
@@ -843,18 +862,7 @@ def reply(
             _("Originals still elsewhere: %(papers)s. Get them back first.")
             % {"papers": "、".join(f"{p.name}（{p.holder}）" for p in elsewhere)}
         )
-    for paper in outstanding:
-        PaperMove.objects.create(
-            paper=paper,
-            hop=hop,
-            at=at,
-            from_user_id=paper.holder_user_id,
-            to_resident=signed_by,
-            recorded_by=actor,
-        )
-    Paper.objects.filter(pk__in=[p.pk for p in outstanding]).update(
-        holder_user=None, returned_at=at, held_since=at
-    )
+    _give_back(outstanding, to=signed_by, actor=actor, at=at, hop=hop)
     Hop.objects.filter(pk=hop.pk).update(ended_at=at)
     _commit(
         case,
@@ -1015,18 +1023,7 @@ def return_papers(
                 _("%(paper)s is with %(holder)s; only they can return it.")
                 % {"paper": paper, "holder": paper.holder}
             )
-    for paper in papers:
-        PaperMove.objects.create(
-            paper=paper,
-            at=at,
-            from_user_id=paper.holder_user_id,
-            from_department_id=paper.holder_department_id,
-            to_resident=signed_by,
-            recorded_by=actor,
-        )
-    Paper.objects.filter(pk__in=[p.pk for p in papers]).update(
-        holder_user=None, holder_department=None, returned_at=at, held_since=at
-    )
+    _give_back(papers, to=signed_by, actor=actor, at=at)
     _commit(
         locked,
         actor=actor,

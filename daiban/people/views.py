@@ -18,11 +18,15 @@ from daiban.places.models import Village
 SEARCH_LIMIT = 30
 
 
-def _next(request, fallback="people:search"):
+def _safe(request, target) -> bool:
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )
+
+
+def _next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return None
+    return target if _safe(request, target) else None
 
 
 def _villages(user):
@@ -138,9 +142,3 @@ def reveal(request, pk):
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _safe(request, target) -> bool:
-    return bool(target) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    )

@@ -5,23 +5,14 @@ Skipped, with the reason, only where no Chromium is installed (`apt-get install 
 
 import io
 import os
-import shutil
 
 import pytest
 from pypdf import PdfReader
 
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
+from daiban.conftest import CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 360, "height": 640}
 DESK = {"width": 1280, "height": 800}
 SCREENSHOTS = os.environ.get("DAIBAN_SCREENSHOTS")
@@ -32,19 +23,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests
-    # make between browser steps are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Person:

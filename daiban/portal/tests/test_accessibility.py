@@ -8,7 +8,7 @@ import pytest
 
 from daiban.cases.models import Case
 from daiban.cases.tests import factories
-from daiban.cases.tests.test_browser import ARGS, CHROMIUM
+from daiban.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(
@@ -18,17 +18,6 @@ pytestmark = [
 ]
 
 AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def audit(page) -> list[str]:
