@@ -257,10 +257,13 @@ def make_cases(rng, staff: Staff, residents, now: datetime.datetime, count: int)
     start = now - datetime.timedelta(days=700)
     made = 0
     villages = list(residents)
+    first_village = Village.objects.get(name="大厂村委会").pk
     for n in range(count):
-        village_id = rng.choice(villages)
+        newest = n >= count - len(NEWEST)
+        # The newest cases belong to 大厂村, so its printed demo login has work waiting.
+        village_id = first_village if newest else rng.choice(villages)
         resident = rng.choice(residents[village_id])
-        petition = rng.random() < 0.05
+        petition = rng.random() < 0.05 and not newest
         item = rng.choice(petitions if petition else ordinary)
         agents = staff.by_village[village_id]
         agent = agents["petition_agent" if petition else "agent"]
@@ -277,7 +280,7 @@ def make_cases(rng, staff: Staff, residents, now: datetime.datetime, count: int)
         case = lifecycle.start_case(actor=agent, resident=resident, item=item, at=at)
         walk = Walk(case=case, staff=staff, calendar=calendar, now=now, rng=rng, at=at)
         plan, stop = rng.choice(PLANS), None
-        if n >= count - len(NEWEST):
+        if newest:
             plan, stop = NEWEST[count - n - 1]
         if stop != State.PENDING:
             walk_case(walk, item, plan, stop)
