@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "daiban.portal",
     "daiban.notifications",
     "daiban.supervision",
+    "daiban.figures",
+    "daiban.evaluation",
     "daiban.api",
     "daiban.open311",
     "huey.contrib.djhuey",

@@ -47,6 +47,7 @@ from daiban.cases.numbers import new_tracking_code, next_case_number
 from daiban.cases.selectors import open_hop
 from daiban.catalog.models import Level, ServiceItem
 from daiban.catalog.services import ensure_current_version
+from daiban.figures import services as figures
 from daiban.people.models import Resident, Role, User
 from daiban.places.models import Department, Village
 from daiban.workdays.calendar import WorkCalendar
@@ -144,6 +145,7 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         obj=case,
         detail={"from": before_state, "to": to, "event": event.seq},
     )
+    figures.refresh(case.pk)
     transaction.on_commit(partial(_after_event, event.pk, event.action))
 
 

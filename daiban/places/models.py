@@ -56,6 +56,28 @@ class Village(models.Model):
     km_to_county = models.DecimalField(
         _("distance to county seat (km)"), max_digits=6, decimal_places=1, default=0
     )
+    # What one round trip costs a villager; empty means "estimate from the distance" with
+    # the county's evaluation scheme (fare per km, speed), so a village can be filled later.
+    fare_to_township = models.DecimalField(
+        _("round-trip fare to township (yuan)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    fare_to_county = models.DecimalField(
+        _("round-trip fare to county seat (yuan)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    hours_to_township = models.DecimalField(
+        _("round-trip hours to township"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    hours_to_county = models.DecimalField(
+        _("round-trip hours to county seat"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("village committee")

@@ -1,0 +1,199 @@
+"""The county's scoring scheme (考核办法) and the monthly payment sheets it drives."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from daiban.people.models import User
+from daiban.places.models import County, Township, Village
+
+
+class FundRule(models.TextChoices):
+    BY_SCORE = "by_score", _("in proportion to the score, among agents who pass")
+    EQUAL = "equal", _("in equal parts, among agents who pass")
+
+
+class Scheme(models.Model):
+    """One per county, set by the county. A payment sheet copies the values it used."""
+
+    county = models.OneToOneField(County, models.PROTECT, related_name="scheme")
+    weight_on_time = models.PositiveSmallIntegerField(_("points for finishing on time"), default=40)
+    weight_satisfaction = models.PositiveSmallIntegerField(_("points for satisfaction"), default=30)
+    weight_volume = models.PositiveSmallIntegerField(_("points for cases completed"), default=20)
+    weight_complete_papers = models.PositiveSmallIntegerField(
+        _("points for cases needing no supplement"), default=10
+    )
+    cases_per_month = models.DecimalField(
+        _("completed cases a month for full volume points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("4"),
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    min_completed = models.PositiveSmallIntegerField(
+        _("completed cases needed to be scored"), default=1
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark for a share of the fund"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    complaint_penalty = models.DecimalField(
+        _("points off per complaint"), max_digits=5, decimal_places=2, default=Decimal("2")
+    )
+    rectification_penalty = models.DecimalField(
+        _("points off per rectification"), max_digits=5, decimal_places=2, default=Decimal("5")
+    )
+    monthly_subsidy = models.DecimalField(
+        _("transport subsidy per agent a month (yuan)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("30.00"),
+        validators=[MinValueValidator(0)],
+    )
+    yearly_fund = models.DecimalField(
+        _("special fund per township a year (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("5000.00"),
+        validators=[MinValueValidator(0)],
+    )
+    fund_rule = models.CharField(
+        _("how the fund is shared"), max_length=10, choices=FundRule.choices, default="by_score"
+    )
+    fare_per_km = models.DecimalField(
+        _("fare per km when a village has no fare set (yuan)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.50"),
+    )
+    km_per_hour = models.DecimalField(
+        _("travel speed when a village has no hours set (km/h)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    updated_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    weight_complete_papers=100
+                    - F("weight_on_time")
+                    - F("weight_satisfaction")
+                    - F("weight_volume")
+                ),
+                name="scheme_weights_make_100",
+                violation_error_message=_("The four weights must add up to 100 points."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.county)
+
+
+class Locked(Exception):
+    """An approved payment sheet cannot change."""
+
+
+class PaymentSheet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+
+    township = models.ForeignKey(Township, models.PROTECT, related_name="payment_sheets")
+    month = models.DateField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    scheme = models.JSONField(_("scheme used"))
+    # Money is kept in fen (0.01 yuan) as integers, so sums are exact on every database.
+    fund_fen = models.PositiveBigIntegerField(_("fund for the month (fen)"))
+    subsidy_total_fen = models.PositiveBigIntegerField(_("subsidies (fen)"))
+    fund_paid_fen = models.PositiveBigIntegerField(_("fund paid out (fen)"))
+    fund_kept_fen = models.PositiveBigIntegerField(_("fund not paid out (fen)"))
+    total_fen = models.PositiveBigIntegerField(_("total (fen)"))
+    prepared_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("prepared at"))
+    approved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    digest = models.CharField(_("fingerprint of the approved lines"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("payment sheet")
+        verbose_name_plural = _("payment sheets")
+        ordering = ["-month", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month"], name="one_sheet_per_month"),
+            models.CheckConstraint(
+                condition=Q(total_fen=F("subsidy_total_fen") + F("fund_paid_fen")),
+                name="sheet_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(fund_fen=F("fund_paid_fen") + F("fund_kept_fen")),
+                name="sheet_fund_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and PaymentSheet.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists()
+        ):
+            raise Locked(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.APPROVED:
+            raise Locked(self)
+        return super().delete(*args, **kwargs)
+
+
+class PaymentLine(models.Model):
+    sheet = models.ForeignKey(PaymentSheet, models.CASCADE, related_name="lines")
+    agent = models.ForeignKey(User, models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=30)
+    village = models.ForeignKey(Village, models.PROTECT, related_name="+")
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True)
+    formula = models.TextField(_("how the score was worked out"), blank=True)
+    subsidy_fen = models.PositiveBigIntegerField(_("transport subsidy (fen)"))
+    fund_share_fen = models.PositiveBigIntegerField(_("share of the fund (fen)"))
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+
+    class Meta:
+        ordering = ["sheet", "village__code", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "agent"], name="one_line_per_agent"),
+            models.CheckConstraint(
+                condition=Q(amount_fen=F("subsidy_fen") + F("fund_share_fen")), name="line_adds_up"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self._locked():
+            raise Locked(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._locked():
+            raise Locked(self)
+        return super().delete(*args, **kwargs)
+
+    def _locked(self) -> bool:
+        return PaymentSheet.objects.filter(
+            pk=self.sheet_id, status=PaymentSheet.Status.APPROVED
+        ).exists()

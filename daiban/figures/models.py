@@ -1,0 +1,72 @@
+"""Rollups, so that dashboards and reports never scan the cases.
+
+`Tally` holds monthly counters per township, village, item and agent. `CaseTally` keeps
+what each case last added to them, so a change to a case is applied as a difference and
+`rebuild_figures` can always recompute everything from the cases themselves.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from daiban.cases.models import Case
+from daiban.catalog.models import ServiceItem
+from daiban.people.models import User
+from daiban.places.models import Township, Village
+
+# Counters kept per month; every one is a plain sum, so months add up to any period.
+MEASURES = (
+    "accepted",  # accepted in the month
+    "refused",  # refused in the month
+    "withdrawn",  # withdrawn in the month
+    "supplements",  # supplement notices issued in the month
+    "completed",  # result recorded (granted or denied) in the month
+    "granted",
+    "on_time",  # result recorded on or before the promised date
+    "work_days",  # working days from acceptance to result, paused days left out
+    "trips_saved",  # the item's trips without an agent minus with one, per completed case
+    "rated",  # ratings given in the month and not set aside on appeal
+    "satisfied",  # of those, 满意 or 非常满意
+    "rating_sum",
+    "complaints",
+    "rectifications",  # opened in the month, not set aside on appeal
+)
+
+
+class CaseTally(models.Model):
+    case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="+")
+    data = models.JSONField(default=dict)
+
+
+class Tally(models.Model):
+    month = models.DateField(_("month"))
+    township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, models.PROTECT, related_name="+")
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="+")
+    agent = models.ForeignKey(User, models.PROTECT, related_name="+")
+    is_petition = models.BooleanField(default=False)
+
+    accepted = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    supplements = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    granted = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    work_days = models.IntegerField(default=0)
+    trips_saved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    complaints = models.IntegerField(default=0)
+    rectifications = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly tally")
+        verbose_name_plural = _("monthly tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "township", "village", "item", "agent", "is_petition"],
+                name="one_tally_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["township", "month"]), models.Index(fields=["month"])]

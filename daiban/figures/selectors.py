@@ -1,0 +1,277 @@
+"""Reading the figures: totals, breakdowns and savings for a scope and a run of months,
+all from the monthly tallies; and the cases behind any figure, through the same scoping
+as every other page.
+
+Petitions are never in these figures (信访保密): they are counted apart and shown only
+to the people who handle them."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from daiban.cases.models import FINAL_STATES, Case, State
+from daiban.cases.scoping import visible_cases
+from daiban.catalog.models import Level, ServiceItem
+from daiban.evaluation.models import Scheme
+from daiban.people.models import Role, User
+from daiban.places.models import County, Township, Village
+
+from .models import MEASURES, Tally
+
+LEADERS = (Role.CENTER_DIRECTOR, Role.TOWNSHIP_LEADER)
+COUNTY_VIEWERS = (Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class Scope:
+    county: County
+    township: Township | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.township or self.county)
+
+
+def scope_for(user: User, township_id: int | None = None) -> Scope | None:
+    """What a person may see figures for; None if nothing. A township's director and
+    leader see their township; the county sees the county or any of its townships."""
+    if not user.is_authenticated:
+        return None
+    if user.role in LEADERS:
+        township = user.township
+        return Scope(county=township.county, township=township)
+    if user.role in COUNTY_VIEWERS:
+        county = user.county or County.objects.order_by("pk").first()
+        if county is None:
+            return None
+        township = None
+        if township_id:
+            township = county.townships.filter(pk=township_id).first()
+        return Scope(county=county, township=township)
+    return None
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_list(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, day = [], start
+    while day <= end:
+        months.append(day)
+        day = next_month(day)
+    return months
+
+
+class Figures(dict):
+    """Sums of the measures, with the rates worked out from them."""
+
+    def _rate(self, num: str, den: str) -> Decimal | None:
+        return Decimal(self[num]) / Decimal(self[den]) if self.get(den) else None
+
+    @property
+    def on_time_rate(self):
+        return self._rate("on_time", "completed")
+
+    @property
+    def satisfaction_rate(self):
+        return self._rate("satisfied", "rated")
+
+    @property
+    def average_days(self):
+        return self._rate("work_days", "completed")
+
+    @property
+    def average_rating(self):
+        return self._rate("rating_sum", "rated")
+
+
+def _empty() -> Figures:
+    return Figures(dict.fromkeys(MEASURES, 0))
+
+
+def _tallies(scope: Scope, start: datetime.date, end: datetime.date, **filters) -> QuerySet:
+    rows = Tally.objects.filter(
+        month__gte=start, month__lte=end, is_petition=False, township__county=scope.county
+    )
+    if scope.township is not None:
+        rows = rows.filter(township=scope.township)
+    return rows.filter(**filters)
+
+
+def _sums(rows: QuerySet, *group: str) -> list[dict]:
+    return list(rows.values(*group).annotate(**{m: Sum(m) for m in MEASURES}).order_by(*group))
+
+
+def totals(scope: Scope, start, end, **filters) -> Figures:
+    rows = _tallies(scope, start, end, **filters).aggregate(**{m: Sum(m) for m in MEASURES})
+    return Figures({m: rows[m] or 0 for m in MEASURES})
+
+
+def by_month(scope: Scope, start, end, **filters) -> list[tuple[datetime.date, Figures]]:
+    found = {
+        row.pop("month"): Figures(row)
+        for row in _sums(_tallies(scope, start, end, **filters), "month")
+    }
+    return [(month, found.get(month, _empty())) for month in month_list(start, end)]
+
+
+def by_item(scope: Scope, start, end, **filters) -> list[tuple[ServiceItem, Figures]]:
+    rows = _sums(_tallies(scope, start, end, **filters), "item_id")
+    items = ServiceItem.objects.in_bulk([r["item_id"] for r in rows])
+    out = [(items[r.pop("item_id")], Figures(r)) for r in rows]
+    return sorted(out, key=lambda pair: (-pair[1]["accepted"], pair[0].code))
+
+
+def by_village(scope: Scope, start, end, **filters) -> list[tuple[Village, Figures]]:
+    rows = _sums(_tallies(scope, start, end, **filters), "village_id")
+    villages = Village.objects.select_related("township").in_bulk([r["village_id"] for r in rows])
+    out = [(villages[r.pop("village_id")], Figures(r)) for r in rows]
+    return sorted(out, key=lambda pair: pair[0].code)
+
+
+def by_township(scope: Scope, start, end) -> list[tuple[Township, Figures]]:
+    rows = _sums(_tallies(scope, start, end), "township_id")
+    found = {r.pop("township_id"): Figures(r) for r in rows}
+    townships = scope.county.townships.order_by("code")
+    if scope.township is not None:
+        townships = townships.filter(pk=scope.township.pk)
+    return [(t, found.get(t.pk, _empty())) for t in townships]
+
+
+# ─── What the villagers saved ─────────────────────────────────────────────────
+
+TENTH = Decimal("0.1")
+CENT = Decimal("0.01")
+
+
+def trip_cost(village: Village, level: str, scheme: Scheme) -> tuple[Decimal, Decimal, Decimal]:
+    """(km, fare, hours) of one round trip from the village to where the item is decided;
+    a fare or time the village has not set is estimated from the distance."""
+    if level == Level.COUNTY:
+        km, fare, hours = village.km_to_county, village.fare_to_county, village.hours_to_county
+    else:
+        km, fare, hours = (
+            village.km_to_township,
+            village.fare_to_township,
+            village.hours_to_township,
+        )
+    km2 = Decimal(km) * 2
+    if fare is None:
+        fare = (km2 * scheme.fare_per_km).quantize(CENT, ROUND_HALF_UP)
+    if hours is None:
+        hours = (km2 / scheme.km_per_hour).quantize(TENTH, ROUND_HALF_UP)
+    return km2, Decimal(fare), Decimal(hours)
+
+
+@dataclass
+class Savings:
+    trips: int = 0
+    km: Decimal = Decimal(0)
+    yuan: Decimal = Decimal(0)
+    hours: Decimal = Decimal(0)
+
+
+def savings(scope: Scope, start, end, scheme: Scheme, **filters) -> Savings:
+    """Trips saved, and the distance, fares and hours those trips would have cost."""
+    rows = (
+        _tallies(scope, start, end, **filters)
+        .filter(trips_saved__gt=0)
+        .values("village_id", "item__decided_by")
+        .annotate(trips=Sum("trips_saved"))
+    )
+    rows = list(rows)
+    villages = Village.objects.in_bulk([r["village_id"] for r in rows])
+    out = Savings()
+    for row in rows:
+        km, fare, hours = trip_cost(villages[row["village_id"]], row["item__decided_by"], scheme)
+        out.trips += row["trips"]
+        out.km += km * row["trips"]
+        out.yuan += fare * row["trips"]
+        out.hours += hours * row["trips"]
+    return out
+
+
+# ─── Now, and the cases behind a figure ───────────────────────────────────────
+
+
+def _scoped_cases(user: User, scope: Scope) -> QuerySet[Case]:
+    cases = visible_cases(user).filter(is_petition=False, township__county=scope.county)
+    if scope.township is not None:
+        cases = cases.filter(township=scope.township)
+    return cases
+
+
+def overdue_now(user: User, scope: Scope, **filters) -> QuerySet[Case]:
+    open_states = [s for s in State.values if s not in FINAL_STATES and s != State.REPLIED]
+    today = timezone.localdate()
+    return (
+        _scoped_cases(user, scope)
+        .filter(state__in=open_states, due_date__lt=today, decided_at__isnull=True, **filters)
+        .exclude(state=State.AWAITING_MATERIALS)
+    )
+
+
+def _range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time(), tzinfo=tz)
+    high = datetime.datetime.combine(next_month(end), datetime.time(), tzinfo=tz)
+    return low, high
+
+
+def _between(field: str, low, high) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> QuerySet[Case]:
+    """The cases a figure counts (distinct), within what the person may see."""
+    low, high = _range(start, end)
+    cases = _scoped_cases(user, scope).filter(**filters)
+    done = _between("decided_at", low, high) & Q(accepted_at__isnull=False)
+    rated = _between("rating__rated_at", low, high) & Q(rating__void=False)
+    where = {
+        "accepted": _between("accepted_at", low, high),
+        "refused": Q(state=State.REFUSED) & _between("ended_at", low, high),
+        "withdrawn": Q(state=State.WITHDRAWN) & _between("ended_at", low, high),
+        "supplements": _between("supplement_notices__issued_at", low, high),
+        "completed": done,
+        "granted": done & Q(outcome="granted"),
+        "on_time": done & Q(decided_at__date__lte=F("due_date")),
+        "late": done & Q(decided_at__date__gt=F("due_date")),
+        "rated": rated,
+        "satisfied": rated & Q(rating__level__gte=4),
+        "complaints": _between("complaints__created_at", low, high),
+        "rectifications": Q(
+            rectifications__opened_on__gte=start, rectifications__opened_on__lt=next_month(end)
+        )
+        & ~Q(rectifications__status="set_aside"),
+    }
+    if measure == "overdue":
+        return overdue_now(user, scope, **filters)
+    if measure not in where:
+        return cases.none()
+    return cases.filter(where[measure]).distinct()
+
+
+DRILLABLE = (
+    "accepted",
+    "completed",
+    "granted",
+    "on_time",
+    "late",
+    "refused",
+    "withdrawn",
+    "supplements",
+    "rated",
+    "satisfied",
+    "complaints",
+    "rectifications",
+    "overdue",
+)

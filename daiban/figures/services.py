@@ -1,0 +1,176 @@
+"""Keeping the monthly tallies true: one difference per change of a case, or a rebuild."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from daiban.cases.models import Case, State
+from daiban.supervision.models import Complaint, Rectification
+from daiban.workdays.calendar import WorkCalendar
+
+from .models import MEASURES, CaseTally, Tally
+
+DIMS = ("township_id", "village_id", "item_id", "agent_id", "is_petition")
+
+
+def _month(value: datetime.datetime | datetime.date) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _day(value: datetime.datetime) -> datetime.date:
+    return timezone.localtime(value).date()
+
+
+def contribution(case: Case, calendar: WorkCalendar) -> dict:
+    """What one case adds to the tallies: {"dims": [...], "m": {"YYYY-MM": {measure: n}}}.
+
+    Expects `case.item`, `case.rating` (or none), `case.supplement_notices`, `case.complaints`
+    and `case.rectifications` to be loaded (see `_cases`)."""
+    months: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(month: str, measure: str, n: int = 1) -> None:
+        if n:
+            months[month][measure] += n
+
+    if case.accepted_at:
+        add(_month(case.accepted_at), "accepted")
+    if case.state == State.REFUSED and case.ended_at:
+        add(_month(case.ended_at), "refused")
+    if case.state == State.WITHDRAWN and case.ended_at:
+        add(_month(case.ended_at), "withdrawn")
+    for notice in case.supplement_notices.all():
+        add(_month(notice.issued_at), "supplements")
+    if case.decided_at and case.accepted_at:
+        month, decided = _month(case.decided_at), _day(case.decided_at)
+        add(month, "completed")
+        add(month, "granted", int(case.outcome == "granted"))
+        add(month, "on_time", int(case.due_date is not None and decided <= case.due_date))
+        elapsed = calendar.between(_day(case.accepted_at), decided) - case.paused_days
+        add(month, "work_days", max(elapsed, 0))
+        add(month, "trips_saved", case.item.trips_saved)
+    rating = getattr(case, "rating", None)
+    if rating is not None and not rating.void:
+        month = _month(rating.rated_at)
+        add(month, "rated")
+        add(month, "satisfied", int(rating.level >= 4))
+        add(month, "rating_sum", rating.level)
+    for complaint in case.complaints.all():
+        add(_month(complaint.created_at), "complaints")
+    for rectification in case.rectifications.all():
+        if rectification.status != Rectification.Status.SET_ASIDE:
+            add(_month(rectification.opened_on), "rectifications")
+    return {
+        "dims": [getattr(case, name) for name in DIMS],
+        "m": {month: dict(values) for month, values in sorted(months.items())},
+    }
+
+
+def _cases():
+    return Case.objects.select_related("item", "rating").prefetch_related(
+        "supplement_notices",
+        Prefetch("complaints", queryset=Complaint.objects.only("id", "case_id", "created_at")),
+        Prefetch(
+            "rectifications",
+            queryset=Rectification.objects.only("id", "case_id", "opened_on", "status"),
+        ),
+    )
+
+
+def _differences(old: dict, new: dict) -> dict[tuple, dict[str, int]]:
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for sign, part in ((-1, old), (1, new)):
+        if not part:
+            continue
+        dims = tuple(part["dims"])
+        for month, values in part["m"].items():
+            for measure, n in values.items():
+                out[(month, *dims)][measure] += sign * n
+    return {
+        key: {m: n for m, n in values.items() if n}
+        for key, values in out.items()
+        if any(values.values())
+    }
+
+
+def _key(key: tuple) -> dict:
+    month, township, village, item, agent, petition = key
+    year, mon = month.split("-")
+    return {
+        "month": datetime.date(int(year), int(mon), 1),
+        "township_id": township,
+        "village_id": village,
+        "item_id": item,
+        "agent_id": agent,
+        "is_petition": petition,
+    }
+
+
+def _apply(key: tuple, deltas: dict[str, int]) -> None:
+    where = _key(key)
+    increments = {measure: F(measure) + n for measure, n in deltas.items()}
+    if Tally.objects.filter(**where).update(**increments):
+        return
+    try:
+        with transaction.atomic():
+            Tally.objects.create(**where, **deltas)
+    except IntegrityError:
+        # Another transaction created the row first; it is there now.
+        Tally.objects.filter(**where).update(**increments)
+
+
+@transaction.atomic
+def refresh(case_id: int) -> None:
+    """Bring the tallies up to date with one case. Called by the lifecycle inside every
+    step's transaction, after the case row is locked, so two steps never interleave."""
+    case = _cases().get(pk=case_id)
+    new = contribution(case, WorkCalendar.load())
+    row = CaseTally.objects.select_for_update().filter(case_id=case_id).first()
+    old = row.data if row else {}
+    if old == new:
+        return
+    # A fixed order of rows, so two transactions never wait on each other in a circle.
+    for key, deltas in sorted(_differences(old, new).items(), key=lambda kv: str(kv[0])):
+        _apply(key, deltas)
+    CaseTally.objects.update_or_create(case_id=case_id, defaults={"data": new})
+
+
+def _lock_tables() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE figures_casetally, figures_tally IN EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def rebuild(cases: Iterable[Case] | None = None, chunk: int = 2000) -> int:
+    """Recompute every tally from the cases; returns the number of cases read."""
+    _lock_tables()
+    calendar = WorkCalendar.load()
+    Tally.objects.all().delete()
+    CaseTally.objects.all().delete()
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    batch: list[CaseTally] = []
+    count = 0
+    for case in cases if cases is not None else _cases().order_by("pk").iterator(chunk):
+        part = contribution(case, calendar)
+        for key, deltas in _differences({}, part).items():
+            for measure, n in deltas.items():
+                totals[key][measure] += n
+        batch.append(CaseTally(case_id=case.pk, data=part))
+        count += 1
+        if len(batch) >= chunk:
+            CaseTally.objects.bulk_create(batch)
+            batch = []
+    CaseTally.objects.bulk_create(batch)
+    Tally.objects.bulk_create(
+        (Tally(**_key(key), **values) for key, values in totals.items()), batch_size=chunk
+    )
+    return count
+
+
+__all__ = ["MEASURES", "contribution", "rebuild", "refresh"]

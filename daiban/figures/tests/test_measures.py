@@ -1,0 +1,142 @@
+import datetime
+from decimal import Decimal
+
+from daiban.figures import selectors
+from daiban.figures.models import MEASURES, Tally
+from daiban.figures.services import rebuild
+from daiban.figures.tests.fixture import EXPECTED, build
+
+JAN, FEB, MAR = (datetime.date(2026, m, 1) for m in (1, 2, 3))
+
+
+def _scope(world):
+    return selectors.scope_for(world.director)
+
+
+def _tally_rows():
+    return sorted(
+        tuple(row.values())
+        for row in Tally.objects.values(
+            "month", "township", "village", "item", "agent", "is_petition", *MEASURES
+        )
+    )
+
+
+def test_every_monthly_measure_matches_the_hand_computed_values(world):
+    build(world)
+    months = selectors.by_month(_scope(world), JAN, MAR)
+    for month, figures in months:
+        expected = {m: EXPECTED[month].get(m, 0) for m in MEASURES}
+        assert dict(figures) == expected, month
+
+
+def test_period_rates_and_averages(world):
+    build(world)
+    total = selectors.totals(_scope(world), FEB, MAR)
+    assert total["completed"] == 3
+    assert total.on_time_rate == Decimal(2) / 3  # A and E on time, B late
+    assert total.satisfaction_rate == Decimal(1) / 2  # A 非常满意, B 不满意
+    assert total.average_days == Decimal(11) / 3  # 3 + 7 + 1
+    assert total.average_rating == Decimal(7) / 2
+    # January alone holds only A's acceptance: nothing completed, no rates.
+    january = selectors.totals(_scope(world), JAN, JAN)
+    assert january["accepted"] == 1 and january.on_time_rate is None
+
+
+def test_breakdowns_by_item_and_village(world):
+    build(world)
+    items = dict(selectors.by_item(_scope(world), JAN, MAR))
+    assert items[world.passbook]["accepted"] == 3  # A, B, C
+    assert items[world.passbook]["completed"] == 2
+    assert items[world.birth]["completed"] == 1 and items[world.birth]["granted"] == 0
+    assert world.petition not in items
+    villages = dict(selectors.by_village(_scope(world), JAN, MAR))
+    assert list(villages) == [world.village]
+    assert villages[world.village]["trips_saved"] == 8
+
+
+def test_petitions_are_counted_apart_and_left_out(world):
+    build(world)
+    assert Tally.objects.filter(is_petition=True).get().accepted == 1
+    assert selectors.totals(_scope(world), MAR, MAR)["accepted"] == 3
+
+
+def test_savings_use_the_villages_fares_or_the_distance(world):
+    build(world)
+    scheme = selectors.Scheme.objects.create(county=world.county)
+    world.village.fare_to_township = Decimal("12.00")
+    world.village.hours_to_township = Decimal("3.0")
+    world.village.save()
+    saved = selectors.savings(_scope(world), JAN, MAR, scheme)
+    assert saved.trips == 8
+    assert saved.yuan == Decimal("96.00")
+    assert saved.hours == Decimal("24.0")
+    assert saved.km == world.village.km_to_township * 2 * 8
+    # Without a fare: 2 × km × 0.50 yuan, and 2 × km / 25 km/h.
+    world.village.fare_to_township = world.village.hours_to_township = None
+    world.village.km_to_township = Decimal("15.0")
+    world.village.save()
+    saved = selectors.savings(_scope(world), JAN, MAR, scheme)
+    assert saved.yuan == Decimal("15.00") * 8
+    assert saved.hours == Decimal("1.2") * 8
+
+
+def test_every_figure_opens_onto_exactly_its_cases(world):
+    cases = build(world)
+    scope = _scope(world)
+    total = selectors.totals(scope, JAN, MAR)
+    for measure in selectors.DRILLABLE:
+        found = selectors.cases_for(world.director, scope, measure, JAN, MAR)
+        if measure == "late":
+            assert set(found) == {cases["B"]}
+        elif measure == "overdue":
+            assert not found.exists()
+        else:
+            assert found.count() == total[measure], measure
+    assert set(selectors.cases_for(world.director, scope, "on_time", JAN, MAR)) == {
+        cases["A"],
+        cases["E"],
+    }
+    assert set(selectors.cases_for(world.director, scope, "accepted", MAR, MAR)) == {
+        cases["B"],
+        cases["C"],
+        cases["E"],
+    }
+
+
+def test_the_running_tallies_equal_a_rebuild_from_the_cases(world):
+    build(world)
+    running = _tally_rows()
+    assert running
+    assert rebuild() == 6
+    assert _tally_rows() == running
+
+
+def test_a_set_aside_rating_leaves_the_figures(world):
+    cases = build(world)
+    from daiban.cases.models import Rating
+    from daiban.supervision import services as supervision
+
+    rating = Rating.objects.get(case=cases["B"])
+    appeal = supervision.file_appeal(
+        rating, actor=world.agent, reason="评价针对的是部门，不是代办员"
+    )
+    supervision.decide_appeal(
+        appeal, actor=world.director, overturn=True, decision="情况属实，予以撤销"
+    )
+    march = selectors.totals(_scope(world), MAR, MAR)
+    assert march["rated"] == 0 and march["rating_sum"] == 0
+    assert march["rectifications"] == 0
+
+
+def test_scope_follows_the_person(world):
+    assert selectors.scope_for(world.director).township == world.township
+    assert selectors.scope_for(world.leader).township == world.township
+    county = selectors.scope_for(world.supervisor)
+    assert county.township is None and county.county == world.county
+    assert (
+        selectors.scope_for(world.supervisor, world.other_township.pk).township
+        == world.other_township
+    )
+    for person in (world.agent, world.petition_agent, world.clerk_finance, world.township_agent):
+        assert selectors.scope_for(person) is None
