@@ -56,15 +56,16 @@ EXPECTED = {
 }
 
 
-def _accept(world: World, item, day: str, agent=None) -> Case:
+def _accept(world: World, item, day: str, agent=None, resident=None) -> Case:
     agent = agent or world.agent
-    case = lifecycle.start_case(actor=agent, resident=world.resident, item=item, at=at(day, 9))
+    resident = resident or world.resident
+    case = lifecycle.start_case(actor=agent, resident=resident, item=item, at=at(day, 9))
     return lifecycle.accept(
         case,
         actor=agent,
         received=complete_checklist(item),
         entrustment=EntrustmentIn(
-            signed_by=world.resident.name, signed_on=datetime.date.fromisoformat(day)
+            signed_by=resident.name, signed_on=datetime.date.fromisoformat(day)
         ),
         at=at(day, 10),
     )
@@ -73,7 +74,7 @@ def _accept(world: World, item, day: str, agent=None) -> Case:
 def _to(world: World, case: Case, department, clerk, day: str) -> None:
     papers = list(case.papers.values_list("pk", flat=True))
     lifecycle.hand_over(
-        case.pk, actor=world.agent, to_department=department, paper_ids=papers, at=at(day, 15)
+        case.pk, actor=case.agent, to_department=department, paper_ids=papers, at=at(day, 15)
     )
     lifecycle.confirm_receipt(case.pk, actor=clerk, at=at(day, 16))
 
@@ -143,3 +144,12 @@ def build(world: World) -> dict[str, Case]:
 
     cases["P"] = _accept(world, world.petition, "2026-03-02", agent=world.petition_agent)
     return {key: Case.objects.get(pk=case.pk) for key, case in cases.items()}
+
+
+def completed_by(world: World, agent, resident, day: str, on_time: bool = True) -> Case:
+    """A passbook case of `agent`'s, granted on the day (or 10 working days later)."""
+    case = _accept(world, world.passbook, day, agent=agent, resident=resident)
+    _to(world, case, world.finance, world.clerk_finance, day)
+    end = at(day, 17) if on_time else at(day, 17) + datetime.timedelta(days=14)
+    lifecycle.record_result(case.pk, actor=world.clerk_finance, granted=True, at=end)
+    return case

@@ -1,0 +1,76 @@
+import datetime
+from decimal import Decimal
+
+from daiban.evaluation.models import Scheme
+from daiban.evaluation.scores import AgentRow, _competition_rank, evaluate, score, scheme_for
+from daiban.figures.tests.fixture import build
+
+JAN, MAR = datetime.date(2026, 1, 1), datetime.date(2026, 3, 1)
+
+
+def test_the_default_scheme_is_the_reports(world):
+    scheme = scheme_for(world.county)
+    assert scheme.monthly_subsidy == Decimal("30.00")
+    assert scheme.yearly_fund == Decimal("5000.00")
+    assert (
+        scheme.weight_on_time
+        + scheme.weight_satisfaction
+        + scheme.weight_volume
+        + scheme.weight_complete_papers
+        == 100
+    )
+
+
+def test_the_agents_score_and_its_working(world):
+    build(world)
+    rows = {r.agent: r for r in evaluate(scheme_for(world.county), JAN, MAR)}
+    row = rows[world.agent]
+    # accepted 4, completed 3 (2 on time), 1 supplement, rated 2 (1 satisfied),
+    # 1 complaint, 1 rectification, over 3 months (target 3 × 4 = 12 completed).
+    assert row.counts["accepted"] == 4 and row.counts["completed"] == 3
+    assert row.score == Decimal("47.17")  # 26.67 + 15.00 + 5.00 + 7.50 − 2 − 5
+    assert row.formula == (
+        "40×2/3=26.67 + 30×1/2=15.00 + 20×min(3/12,1)=5.00 + 10×(1−1/4)=7.50"
+        " − 2×1 − 5×1 = 47.17"
+    )
+    assert row.rank_township == 1 and row.rank_county == 1
+    # 岩口村's agent completed nothing: not scored, not ranked, but listed.
+    other = rows[world.other_agent]
+    assert other.score is None and other.rank_county is None
+    assert "fewer than 1" in other.formula
+    # Petition agents are never scored beside the others.
+    assert world.petition_agent not in rows
+
+
+def test_a_county_scheme_changes_the_score(world):
+    build(world)
+    Scheme.objects.create(
+        county=world.county,
+        weight_on_time=50,
+        weight_satisfaction=50,
+        weight_volume=0,
+        weight_complete_papers=0,
+        complaint_penalty=0,
+        rectification_penalty=0,
+    )
+    row = next(r for r in evaluate(scheme_for(world.county), JAN, MAR) if r.agent == world.agent)
+    assert row.score == Decimal("58.33")  # 50×2/3=33.33 + 50×1/2=25.00
+
+
+def test_nothing_rated_earns_full_points_and_score_never_goes_below_zero(world):
+    scheme = Scheme(county=world.county, complaint_penalty=Decimal("50"))
+    counts = dict.fromkeys(
+        ["accepted", "completed", "on_time", "supplements", "rated", "satisfied", "rectifications"],
+        0,
+    )
+    counts.update(accepted=1, completed=1, on_time=1, complaints=3)
+    total, text, _parts = score(scheme, counts, 1)
+    assert total == Decimal("0")
+    assert "30×(none rated)=30.00" in text
+
+
+def test_ties_share_a_rank():
+    rows = [AgentRow(agent=None, counts={}, score=Decimal(s)) for s in ("80", "90", "80", "70")]
+    rows.append(AgentRow(agent=None, counts={}))
+    _competition_rank(rows, "rank_county")
+    assert [r.rank_county for r in rows] == [2, 1, 2, 4, None]
