@@ -14,6 +14,8 @@ urlpatterns = [
     path("open311/v2/", include("daiban.open311.urls")),
     path("residents/", include("daiban.people.urls")),
     path("", include("daiban.supervision.urls")),
+    path("", include("daiban.figures.urls")),
+    path("", include("daiban.evaluation.urls")),
     path("", include("daiban.portal.urls")),
     path("", include("daiban.cases.urls")),
 ]

@@ -100,6 +100,10 @@ class Case(models.Model):
             models.Index(fields=["agent", "state"]),
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["township", "created_at"]),
+            # The cases behind a dashboard figure are found by when they were accepted
+            # or decided.
+            models.Index(fields=["accepted_at"]),
+            models.Index(fields=["decided_at"]),
         ]
 
     def __str__(self):

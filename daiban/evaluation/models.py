@@ -102,6 +102,10 @@ class Scheme(models.Model):
         return str(self.county)
 
 
+def _yuan(fen: int) -> str:
+    return f"{Decimal(fen) / 100:.2f}"
+
+
 class Locked(Exception):
     """An approved payment sheet cannot change."""
 
@@ -161,6 +165,26 @@ class PaymentSheet(models.Model):
             raise Locked(self)
         return super().delete(*args, **kwargs)
 
+    @property
+    def fund_yuan(self):
+        return _yuan(self.fund_fen)
+
+    @property
+    def fund_paid_yuan(self):
+        return _yuan(self.fund_paid_fen)
+
+    @property
+    def fund_kept_yuan(self):
+        return _yuan(self.fund_kept_fen)
+
+    @property
+    def subsidy_total_yuan(self):
+        return _yuan(self.subsidy_total_fen)
+
+    @property
+    def total_yuan(self):
+        return _yuan(self.total_fen)
+
 
 class PaymentLine(models.Model):
     sheet = models.ForeignKey(PaymentSheet, models.CASCADE, related_name="lines")
@@ -192,6 +216,18 @@ class PaymentLine(models.Model):
         if self._locked():
             raise Locked(self)
         return super().delete(*args, **kwargs)
+
+    @property
+    def subsidy_yuan(self):
+        return _yuan(self.subsidy_fen)
+
+    @property
+    def fund_share_yuan(self):
+        return _yuan(self.fund_share_fen)
+
+    @property
+    def amount_yuan(self):
+        return _yuan(self.amount_fen)
 
     def _locked(self) -> bool:
         return PaymentSheet.objects.filter(

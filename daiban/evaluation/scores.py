@@ -93,7 +93,8 @@ def score(scheme: Scheme, counts: dict[str, int], months: int) -> tuple[Decimal,
             (f"{w}×{counts['satisfied']}/{rated}", _q(w * _ratio(counts["satisfied"], rated)))
         )
     else:
-        parts.append((f"{w}×({_('none rated')})", _q(w)))
+        none_rated = _("none rated")
+        parts.append((f"{w}×({none_rated})", _q(w)))
     w = Decimal(scheme.weight_volume)
     volume = min(Decimal(completed) / target, Decimal(1))
     parts.append((f"{w}×min({completed}/{target.normalize()},1)", _q(w * volume)))
@@ -102,7 +103,8 @@ def score(scheme: Scheme, counts: dict[str, int], months: int) -> tuple[Decimal,
         share = max(Decimal(1) - _ratio(counts["supplements"], accepted), Decimal(0))
         parts.append((f"{w}×(1−{counts['supplements']}/{accepted})", _q(w * share)))
     else:
-        parts.append((f"{w}×({_('none accepted')})", _q(w)))
+        none_accepted = _("none accepted")
+        parts.append((f"{w}×({none_accepted})", _q(w)))
     penalties = [
         (
             f"{scheme.complaint_penalty.normalize()}×{counts['complaints']}",

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from daiban.cases.models import FINAL_STATES, Case, State
 from daiban.cases.scoping import visible_cases
@@ -275,3 +276,19 @@ DRILLABLE = (
     "rectifications",
     "overdue",
 )
+
+MEASURE_LABELS = {
+    "accepted": _("accepted"),
+    "completed": _("completed (result recorded)"),
+    "granted": _("granted"),
+    "on_time": _("completed on time"),
+    "late": _("completed late"),
+    "refused": _("refused"),
+    "withdrawn": _("withdrawn"),
+    "supplements": _("with a supplement notice"),
+    "rated": _("rated"),
+    "satisfied": _("rated satisfied or very satisfied"),
+    "complaints": _("with a complaint"),
+    "rectifications": _("with a rectification"),
+    "overdue": _("overdue now"),
+}

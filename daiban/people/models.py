@@ -91,6 +91,15 @@ class User(AbstractUser):
         return self.township_id
 
 
+def mask_name(name: str) -> str:
+    """胡建荣 → 胡*荣, 韦英 → 韦*."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 class Resident(models.Model):
     """A villager. The ID number and phone are stored encrypted; the masks and keyed
     hashes are what pages and look-ups use."""
@@ -123,3 +132,7 @@ class Resident(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.id_number_masked})"
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)

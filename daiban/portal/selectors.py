@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from daiban.cases.models import Case, Event, Hop, State
 from daiban.catalog.models import Group, ServiceItem
 from daiban.catalog.selectors import search_items
-from daiban.people.models import Role, User
+from daiban.people.models import Role, User, mask_name
 from daiban.places.models import Township, Village
 
 
@@ -41,15 +41,6 @@ def most_used_items(township: Township, limit: int = 8) -> list[ServiceItem]:
         .order_by("-n", "code")[:limit]
     )
     return used
-
-
-def mask_name(name: str) -> str:
-    """胡建荣 → 胡*荣, 韦英 → 韦*."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def holder_label(hop: Hop | None) -> str:

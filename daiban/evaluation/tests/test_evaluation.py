@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from daiban.evaluation.models import Scheme
-from daiban.evaluation.scores import AgentRow, _competition_rank, evaluate, score, scheme_for
+from daiban.evaluation.scores import AgentRow, _competition_rank, evaluate, scheme_for, score
 from daiban.figures.tests.fixture import build
 
 JAN, MAR = datetime.date(2026, 1, 1), datetime.date(2026, 3, 1)
@@ -30,14 +30,13 @@ def test_the_agents_score_and_its_working(world):
     assert row.counts["accepted"] == 4 and row.counts["completed"] == 3
     assert row.score == Decimal("47.17")  # 26.67 + 15.00 + 5.00 + 7.50 − 2 − 5
     assert row.formula == (
-        "40×2/3=26.67 + 30×1/2=15.00 + 20×min(3/12,1)=5.00 + 10×(1−1/4)=7.50"
-        " − 2×1 − 5×1 = 47.17"
+        "40×2/3=26.67 + 30×1/2=15.00 + 20×min(3/12,1)=5.00 + 10×(1−1/4)=7.50 − 2×1 − 5×1 = 47.17"
     )
     assert row.rank_township == 1 and row.rank_county == 1
     # 岩口村's agent completed nothing: not scored, not ranked, but listed.
     other = rows[world.other_agent]
     assert other.score is None and other.rank_county is None
-    assert "fewer than 1" in other.formula
+    assert other.formula == "不参加评分：办结件数少于1件。"
     # Petition agents are never scored beside the others.
     assert world.petition_agent not in rows
 
@@ -66,7 +65,7 @@ def test_nothing_rated_earns_full_points_and_score_never_goes_below_zero(world):
     counts.update(accepted=1, completed=1, on_time=1, complaints=3)
     total, text, _parts = score(scheme, counts, 1)
     assert total == Decimal("0")
-    assert "30×(none rated)=30.00" in text
+    assert "30×(无评价)=30.00" in text
 
 
 def test_ties_share_a_rank():

@@ -141,7 +141,7 @@ def test_a_month_is_approved_only_after_it_ends(world):
             services.approve_sheet(sheet, actor=world.leader)
     with time_machine.travel(at("2026-03-20"), tick=False), pytest.raises(Exception) as raised:
         services.prepare_sheet(world.township, datetime.date(2026, 4, 1), actor=world.director)
-    assert "not begun" in str(raised.value.message)
+    assert "尚未开始" in str(raised.value.message)
     with pytest.raises(Forbidden):
         services.prepare_sheet(world.township, MARCH, actor=world.leader)
 

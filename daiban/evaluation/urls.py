@@ -1,0 +1,13 @@
+from django.urls import path
+
+from daiban.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("manage/agents/", views.ranking, name="ranking"),
+    path("manage/scheme/", views.scheme, name="scheme"),
+    path("manage/payments/", views.sheets, name="sheets"),
+    path("manage/payments/prepare/", views.prepare, name="prepare"),
+    path("manage/payments/<int:pk>/", views.sheet, name="sheet"),
+    path("manage/payments/<int:pk>/approve/", views.approve, name="approve"),
+]

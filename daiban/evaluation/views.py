@@ -1,0 +1,216 @@
+"""Agents' evaluation, the county's scheme, and the monthly payment sheets."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daiban.audit import trail
+from daiban.cases.errors import CaseError
+from daiban.figures import selectors as figures
+from daiban.figures.views import parse_month, period, query_string, scope_or_403
+from daiban.people.models import Role
+
+from . import exports, services
+from .models import PaymentSheet, Scheme
+from .scores import evaluate, scheme_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(request, kind: str, body: bytes, filename: str) -> HttpResponse:
+    trail.record(f"export.{kind}", user=request.user, detail={"file": filename})
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def ranking(request):
+    scope = scope_or_403(request)
+    start, end = period(request)
+    scheme = scheme_for(scope.county)
+    township_id = scope.township.pk if scope.township else None
+    rows = evaluate(scheme, start, end, township_id=township_id)
+    title = _("%(place)s: agents' evaluation, %(start)s to %(end)s") % {
+        "place": scope.name,
+        "start": f"{start:%Y-%m}",
+        "end": f"{end:%Y-%m}",
+    }
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            request, "ranking", exports.ranking(rows, title), f"agents-{start:%Y%m}-{end:%Y%m}.xlsx"
+        )
+    return render(
+        request,
+        "evaluation/ranking.html",
+        {
+            "scope": scope,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "scheme": scheme,
+            "title": title,
+            "query": query_string(scope, start, end),
+            "townships": scope.county.townships.order_by("code")
+            if request.user.role in figures.COUNTY_VIEWERS
+            else [],
+        },
+    )
+
+
+class SchemeForm(forms.ModelForm):
+    class Meta:
+        model = Scheme
+        fields = [
+            "weight_on_time",
+            "weight_satisfaction",
+            "weight_volume",
+            "weight_complete_papers",
+            "cases_per_month",
+            "min_completed",
+            "pass_mark",
+            "complaint_penalty",
+            "rectification_penalty",
+            "monthly_subsidy",
+            "yearly_fund",
+            "fund_rule",
+            "fare_per_km",
+            "km_per_hour",
+        ]
+
+
+@login_required
+def scheme(request):
+    scope = scope_or_403(request)
+    current = scheme_for(scope.county)
+    may_edit = request.user.role in figures.COUNTY_VIEWERS
+    form = SchemeForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("The county sets the evaluation scheme."))
+        if form.is_valid():
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.update_scheme(scheme_for(scope.county), actor=request.user, **changed)
+            messages.success(
+                request,
+                _("The scheme is saved. Sheets already approved keep the values they used."),
+            )
+            return redirect("evaluation:scheme")
+        messages.error(request, _("The scheme was not saved: see the marked fields."))
+    if not may_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request, "evaluation/scheme.html", {"form": form, "may_edit": may_edit, "scheme": current}
+    )
+
+
+def _sheets_for(user):
+    sheets = PaymentSheet.objects.select_related("township", "prepared_by", "approved_by")
+    if user.role in figures.LEADERS:
+        return sheets.filter(township_id=user.township_id)
+    if user.role in figures.COUNTY_VIEWERS:
+        scope = figures.scope_for(user)
+        return sheets.filter(township__county=scope.county) if scope else sheets.none()
+    return sheets.none()
+
+
+@login_required
+def sheets(request):
+    scope = scope_or_403(request)
+    last_month = figures.first_of_month(
+        figures.first_of_month(timezone.localdate()) - datetime.timedelta(days=1)
+    )
+    may_prepare = request.user.role in (Role.CENTER_DIRECTOR, Role.ADMINISTRATOR)
+    townships = (
+        [scope.township] if scope.township else list(scope.county.townships.order_by("code"))
+    )
+    return render(
+        request,
+        "evaluation/sheets.html",
+        {
+            "sheets": _sheets_for(request.user)[:120],
+            "may_prepare": may_prepare,
+            "last_month": last_month,
+            "townships": townships,
+        },
+    )
+
+
+@login_required
+@require_POST
+def prepare(request):
+    scope = scope_or_403(request)
+    month = parse_month(request.POST.get("month", ""))
+    township_id = request.POST.get("township", "")
+    township = scope.township
+    if township is None and township_id.isdigit():
+        township = scope.county.townships.filter(pk=int(township_id)).first()
+    if month is None or township is None:
+        messages.error(request, _("Choose a township and a month (year-month)."))
+        return redirect("evaluation:sheets")
+    try:
+        sheet = services.prepare_sheet(township, month, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:sheets")
+    messages.success(
+        request, _("The sheet is worked out. Check it, then ask the township leader to approve it.")
+    )
+    return redirect("evaluation:sheet", sheet.pk)
+
+
+def _sheet(request, pk) -> PaymentSheet:
+    sheet = _sheets_for(request.user).filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+@login_required
+def sheet(request, pk):
+    found = _sheet(request, pk)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            request,
+            "payment_sheet",
+            exports.payment_sheet(found),
+            f"payments-{found.township.code}-{found.month:%Y%m}.xlsx",
+        )
+    lines = found.lines.select_related("agent", "village")
+    return render(
+        request,
+        "evaluation/sheet.html",
+        {
+            "sheet": found,
+            "lines": lines,
+            "intact": services.intact(found),
+            "may_approve": found.status == PaymentSheet.Status.DRAFT
+            and request.user.role in (Role.TOWNSHIP_LEADER, Role.ADMINISTRATOR)
+            and request.user.pk != found.prepared_by_id,
+            "may_prepare": found.status == PaymentSheet.Status.DRAFT
+            and request.user.role in (Role.CENTER_DIRECTOR, Role.ADMINISTRATOR),
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    found = _sheet(request, pk)
+    try:
+        services.approve_sheet(found, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Approved. The sheet is locked."))
+    return redirect(reverse("evaluation:sheet", args=[found.pk]))

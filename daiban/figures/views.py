@@ -1,0 +1,256 @@
+"""Township and county dashboards, the cases behind each figure, and the report."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from daiban.audit import trail
+from daiban.evaluation.scores import scheme_for
+
+from . import charts, report, selectors
+from .selectors import first_of_month
+
+MAX_MONTHS = 120
+
+
+def parse_month(text: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(text.strip(), "%Y-%m").date()
+    except (ValueError, AttributeError):
+        return None
+
+
+def period(request) -> tuple[datetime.date, datetime.date]:
+    """The months asked for (from=YYYY-MM&to=YYYY-MM); the last 12 months by default."""
+    this_month = first_of_month(timezone.localdate())
+    end = this_month
+    start = datetime.date(end.year - 1, end.month, 1)
+    start = selectors.next_month(start)
+    asked_from, asked_to = request.GET.get("from", ""), request.GET.get("to", "")
+    if asked_from or asked_to:
+        low, high = (
+            parse_month(asked_from or start.strftime("%Y-%m")),
+            parse_month(asked_to or end.strftime("%Y-%m")),
+        )
+        if low is None or high is None:
+            messages.error(request, _("Give months as year-month, e.g. 2026-03."))
+        elif low > high:
+            messages.error(request, _("The first month comes after the last one."))
+        elif len(selectors.month_list(low, high)) > MAX_MONTHS:
+            messages.error(request, _("Choose at most %(n)s months.") % {"n": MAX_MONTHS})
+        else:
+            start, end = low, high
+    return start, end
+
+
+def _int(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def scope_or_403(request) -> selectors.Scope:
+    scope = selectors.scope_for(request.user, _int(request, "township"))
+    if scope is None:
+        raise PermissionDenied(_("Figures are for directors, leaders and the county."))
+    return scope
+
+
+def query_string(scope, start, end, **extra) -> str:
+    params = {"from": start.strftime("%Y-%m"), "to": end.strftime("%Y-%m")}
+    if scope.township is not None:
+        params["township"] = scope.township.pk
+    params.update({k: v for k, v in extra.items() if v is not None})
+    return urlencode(params)
+
+
+def _drill(scope, start, end, measure, **extra) -> str:
+    return (
+        reverse("figures:cases") + "?" + query_string(scope, start, end, measure=measure, **extra)
+    )
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@login_required
+def dashboard(request):
+    scope = scope_or_403(request)
+    start, end = period(request)
+    scheme = scheme_for(scope.county)
+    total = selectors.totals(scope, start, end)
+    months = selectors.by_month(scope, start, end)
+    saved = selectors.savings(scope, start, end, scheme)
+    overdue = selectors.overdue_now(request.user, scope).count()
+
+    def drill(measure, **extra):
+        return _drill(scope, start, end, measure, **extra)
+
+    chart = charts.columns(
+        [
+            (
+                f"{month:%y.%m}",
+                [
+                    (
+                        f["accepted"],
+                        _drill(scope, month, month, "accepted"),
+                        _("%(month)s: %(n)s accepted")
+                        % {"month": f"{month:%Y-%m}", "n": f["accepted"]},
+                        "a",
+                    ),
+                    (
+                        f["completed"],
+                        _drill(scope, month, month, "completed"),
+                        _("%(month)s: %(n)s completed")
+                        % {"month": f"{month:%Y-%m}", "n": f["completed"]},
+                        "b",
+                    ),
+                ],
+            )
+            for month, f in months
+        ]
+    )
+    if scope.township is None:
+        places = [
+            (t, f, _drill(selectors.Scope(scope.county, t), start, end, "accepted"))
+            for t, f in selectors.by_township(scope, start, end)
+        ]
+    else:
+        places = [
+            (v, f, drill("accepted", village=v.pk))
+            for v, f in selectors.by_village(scope, start, end)
+        ]
+    items = selectors.by_item(scope, start, end)[:15]
+    peak_place = max((f["accepted"] for _p, f, _h in places), default=0)
+    peak_item = max((f["accepted"] for _i, f in items), default=0)
+    context = {
+        "scope": scope,
+        "start": start,
+        "end": end,
+        "total": total,
+        "on_time_rate": _percent(total.on_time_rate),
+        "satisfaction_rate": _percent(total.satisfaction_rate),
+        "saved": saved,
+        "overdue": overdue,
+        "chart": chart,
+        "months": [
+            (m, f, _percent(f.on_time_rate), _percent(f.satisfaction_rate)) for m, f in months
+        ],
+        "places": [
+            (
+                p,
+                f,
+                href,
+                charts.bar_width(f["accepted"], peak_place),
+                _percent(f.on_time_rate),
+                _percent(f.satisfaction_rate),
+            )
+            for p, f, href in places
+        ],
+        "items": [
+            (
+                i,
+                f,
+                drill("accepted", item=i.pk),
+                charts.bar_width(f["accepted"], peak_item),
+                _percent(f.on_time_rate),
+                drill("late", item=i.pk),
+            )
+            for i, f in items
+        ],
+        "links": {
+            m: drill(m)
+            for m in (
+                "accepted",
+                "completed",
+                "on_time",
+                "late",
+                "rated",
+                "satisfied",
+                "overdue",
+                "refused",
+                "withdrawn",
+                "supplements",
+                "complaints",
+                "rectifications",
+            )
+        },
+        "query": query_string(scope, start, end),
+        "townships": scope.county.townships.order_by("code")
+        if request.user.role in selectors.COUNTY_VIEWERS
+        else [],
+    }
+    return render(request, "figures/dashboard.html", context)
+
+
+@login_required
+def cases(request):
+    scope = scope_or_403(request)
+    start, end = period(request)
+    measure = request.GET.get("measure", "")
+    if measure not in selectors.DRILLABLE:
+        measure = "accepted"
+    filters = {}
+    for name in ("village", "item"):
+        value = _int(request, name)
+        if value is not None:
+            filters[f"{name}_id"] = value
+    found = selectors.cases_for(request.user, scope, measure, start, end, **filters)
+    found = found.select_related("item", "village", "resident").order_by("-pk")
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "figures/cases.html",
+        {
+            "scope": scope,
+            "start": start,
+            "end": end,
+            "measure": measure,
+            "label": selectors.MEASURE_LABELS[measure],
+            "page": page,
+            "query": query_string(
+                scope, start, end, measure=measure, **{k[:-3]: v for k, v in filters.items()}
+            ),
+            "back": reverse("figures:dashboard") + "?" + query_string(scope, start, end),
+        },
+    )
+
+
+def _download(request, kind: str, body: bytes, filename: str, content_type: str):
+    trail.record(f"export.{kind}", user=request.user, detail={"file": filename})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_pdf(request):
+    scope = scope_or_403(request)
+    start, end = period(request)
+    data = report.gather(request.user, scope, start, end)
+    name = f"report-{start:%Y%m}-{end:%Y%m}.pdf"
+    return _download(request, "report_pdf", report.pdf(data), name, "application/pdf")
+
+
+@login_required
+def report_xlsx(request):
+    scope = scope_or_403(request)
+    start, end = period(request)
+    data = report.gather(request.user, scope, start, end)
+    name = f"report-{start:%Y%m}-{end:%Y%m}.xlsx"
+    return _download(
+        request,
+        "report_xlsx",
+        report.xlsx(data),
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
