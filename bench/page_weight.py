@@ -78,7 +78,15 @@ def main():
         ],
         "dc_finance": [("queue", "/")]
         + ([("case page", f"/cases/{clerk_hop.case_id}/")] if clerk_hop else []),
-        "dc_director": [("center", "/")],
+        "dc_director": [
+            ("center", "/"),
+            ("dashboard", "/manage/"),
+            ("figure's cases", "/manage/cases/?measure=completed"),
+            ("agents' ranking", "/manage/agents/"),
+            ("payment sheets", "/manage/payments/"),
+            ("scheme", "/manage/scheme/"),
+        ],
+        "dc_leader": [("dashboard", "/manage/")],
     }
     if pending:
         pages["dachang_agent"].append(("acceptance", f"/cases/{pending.pk}/accept/"))
