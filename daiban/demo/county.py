@@ -8,6 +8,7 @@ Every name, phone and ID number here is invented.
 
 import base64
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.auth.hashers import make_password
@@ -129,6 +130,10 @@ def _phone(seed: int) -> str:
     return f"{prefixes[seed % len(prefixes)]}{(seed * 7919 + 1234567) % 100000000:08d}"
 
 
+def _fare(km, per_km: str) -> Decimal:
+    return max(Decimal(str(km)) * Decimal(per_km), Decimal(4)).quantize(Decimal(1))
+
+
 def build_places() -> County:
     county = County.objects.create(code=COUNTY_CODE, name="云岭县")
     for kind, name in COUNTY_BUREAUS:
@@ -164,6 +169,10 @@ def build_places() -> County:
                 station_hours="每天 8:00-18:00，农忙时电话预约",
                 km_to_township=km_t,
                 km_to_county=km_c,
+                # Bus or motorbike-taxi fares, round trip; the last village of each township
+                # is left without, to show the estimate from distance.
+                fare_to_township=None if v == len(villages) else _fare(km_t, "1.2"),
+                fare_to_county=None if v == len(villages) else _fare(km_c, "0.8"),
             )
             for h, hamlet_name in enumerate(hamlets, start=1):
                 Hamlet.objects.create(

@@ -194,3 +194,33 @@ def test_only_the_county_changes_the_scheme(client, world):
     assert client.post(reverse("evaluation:scheme"), form).status_code == 302
     assert str(world.county.scheme.monthly_subsidy) == "35.00"
     assert AuditRecord.objects.filter(action="scheme.changed").exists()
+
+
+def test_pages_make_as_many_queries_for_many_cases_as_for_few(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from daiban.figures.tests.fixture import completed_by
+
+    build(world)
+    pages = [
+        (world.director, "figures:dashboard", {}),
+        (world.director, "figures:cases", {"measure": "completed"}),
+        (world.leader, "evaluation:ranking", {}),
+        (world.supervisor, "figures:dashboard", {}),
+    ]
+
+    def counts():
+        found = []
+        for user, name, params in pages:
+            verified_login(client, user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name), {**PERIOD, **params}).status_code == 200
+            found.append(len(queries))
+        return found
+
+    counts()  # the first visit creates the county's scheme and warms the calendar cache
+    few = counts()
+    for day in ("2026-01-12", "2026-02-09", "2026-03-16"):
+        completed_by(world, world.other_agent, world.other_resident, day)
+    assert counts() == few
