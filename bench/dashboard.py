@@ -363,6 +363,9 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="time the demo county only")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--keep", help="keep (or reuse) the SQLite database in this directory")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the tallies of a reused database first"
+    )
     args = parser.parse_args()
     var_dir = args.keep or tempfile.mkdtemp(prefix="daiban-bench-")
     Path(var_dir).mkdir(parents=True, exist_ok=True)
@@ -377,6 +380,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Case.objects.exists():
         generate(args.cases)
+        tallies_and_steps()
+    elif args.rebuild:
         tallies_and_steps()
     measure(f"generated county ({TOWNSHIPS} townships × {VILLAGES} villages, {MONTHS} months)")
 

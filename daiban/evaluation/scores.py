@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from daiban.figures.models import Tally
+from daiban.figures.models import VillageTally
 from daiban.people.models import Role, User
-from daiban.places.models import County
+from daiban.places.models import County, Township
 
 from .models import Scheme
 
@@ -153,11 +153,11 @@ def evaluate(
         .order_by("village__code", "pk")
     )
     sums = (
-        Tally.objects.filter(
+        VillageTally.objects.filter(
             month__gte=start,
             month__lte=end,
             is_petition=False,
-            township__county_id=scheme.county_id,
+            township_id__in=Township.objects.filter(county_id=scheme.county_id).values("pk"),
         )
         .values("agent_id")
         .annotate(**{m: Sum(m) for m in COUNTED})

@@ -1,13 +1,20 @@
 from django.contrib import admin
 
 from daiban.cases.admin import ReadOnlyAdmin
-from daiban.figures.models import Tally
+from daiban.figures.models import ItemTally, VillageTally
 
 
-@admin.register(Tally)
-class TallyAdmin(ReadOnlyAdmin):
+@admin.register(VillageTally)
+class VillageTallyAdmin(ReadOnlyAdmin):
     """Kept by the lifecycle and by `rebuild_figures`; never typed in."""
 
-    list_display = ["month", "township", "village", "item", "agent", "accepted", "completed"]
+    list_display = ["month", "township", "village", "agent", "accepted", "completed"]
     list_filter = ["township", "month"]
-    list_select_related = ["township", "village", "item", "agent"]
+    list_select_related = ["township", "village", "agent"]
+
+
+@admin.register(ItemTally)
+class ItemTallyAdmin(ReadOnlyAdmin):
+    list_display = ["month", "township", "item", "accepted", "completed"]
+    list_filter = ["township", "month"]
+    list_select_related = ["township", "item"]

@@ -1,8 +1,14 @@
 """Rollups, so that dashboards and reports never scan the cases.
 
-`Tally` holds monthly counters per township, village, item and agent. `CaseTally` keeps
-what each case last added to them, so a change to a case is applied as a difference and
-`rebuild_figures` can always recompute everything from the cases themselves.
+Two monthly rollups, each as coarse as its readers allow, so their size follows the
+county's shape (villages, items, months), not the number of cases:
+
+- `VillageTally`: per township, village and agent — totals, months, villages,
+  townships, savings and the agents' evaluation;
+- `ItemTally`: per township and item — the items.
+
+`CaseTally` keeps what each case last added, so a change to a case is applied as a
+difference, and `rebuild_figures` can always recompute everything from the cases.
 """
 
 from django.db import models
@@ -24,6 +30,7 @@ MEASURES = (
     "on_time",  # result recorded on or before the promised date
     "work_days",  # working days from acceptance to result, paused days left out
     "trips_saved",  # the item's trips without an agent minus with one, per completed case
+    "county_trips",  # of those, trips that would have gone to the county seat
     "rated",  # ratings given in the month and not set aside on appeal
     "satisfied",  # of those, 满意 or 非常满意
     "rating_sum",
@@ -37,12 +44,9 @@ class CaseTally(models.Model):
     data = models.JSONField(default=dict)
 
 
-class Tally(models.Model):
+class Counters(models.Model):
     month = models.DateField(_("month"))
     township = models.ForeignKey(Township, models.PROTECT, related_name="+")
-    village = models.ForeignKey(Village, models.PROTECT, related_name="+")
-    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="+")
-    agent = models.ForeignKey(User, models.PROTECT, related_name="+")
     is_petition = models.BooleanField(default=False)
 
     accepted = models.IntegerField(default=0)
@@ -54,6 +58,7 @@ class Tally(models.Model):
     on_time = models.IntegerField(default=0)
     work_days = models.IntegerField(default=0)
     trips_saved = models.IntegerField(default=0)
+    county_trips = models.IntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
@@ -61,12 +66,42 @@ class Tally(models.Model):
     rectifications = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = _("monthly tally")
-        verbose_name_plural = _("monthly tallies")
+        abstract = True
+
+
+class VillageTally(Counters):
+    village = models.ForeignKey(Village, models.PROTECT, related_name="+")
+    agent = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    DIMS = ("month", "township_id", "village_id", "agent_id", "is_petition")
+
+    class Meta:
+        verbose_name = _("monthly tally by village")
+        verbose_name_plural = _("monthly tallies by village")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "township", "village", "item", "agent", "is_petition"],
-                name="one_tally_per_key",
+                fields=["month", "township", "village", "agent", "is_petition"],
+                name="one_village_tally_per_key",
             )
         ]
         indexes = [models.Index(fields=["township", "month"]), models.Index(fields=["month"])]
+
+
+class ItemTally(Counters):
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="+")
+
+    DIMS = ("month", "township_id", "item_id", "is_petition")
+
+    class Meta:
+        verbose_name = _("monthly tally by item")
+        verbose_name_plural = _("monthly tallies by item")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "township", "item", "is_petition"],
+                name="one_item_tally_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["township", "month"]), models.Index(fields=["month"])]
+
+
+ROLLUPS = (VillageTally, ItemTally)

@@ -20,7 +20,7 @@ from daiban.evaluation.models import Scheme
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
 
-from .models import MEASURES, Tally
+from .models import MEASURES, ItemTally, VillageTally
 
 LEADERS = (Role.CENTER_DIRECTOR, Role.TOWNSHIP_LEADER)
 COUNTY_VIEWERS = (Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR)
@@ -98,41 +98,36 @@ def _empty() -> Figures:
     return Figures(dict.fromkeys(MEASURES, 0))
 
 
-def _tallies(scope: Scope, start: datetime.date, end: datetime.date, **filters) -> QuerySet:
-    rows = Tally.objects.filter(
-        month__gte=start, month__lte=end, is_petition=False, township__county=scope.county
-    )
+def _tallies(scope: Scope, start, end, model=VillageTally) -> QuerySet:
+    rows = model.objects.filter(month__gte=start, month__lte=end, is_petition=False)
     if scope.township is not None:
-        rows = rows.filter(township=scope.township)
-    return rows.filter(**filters)
+        return rows.filter(township=scope.township)
+    return rows.filter(township_id__in=scope.county.townships.values("pk"))
 
 
 def _sums(rows: QuerySet, *group: str) -> list[dict]:
     return list(rows.values(*group).annotate(**{m: Sum(m) for m in MEASURES}).order_by(*group))
 
 
-def totals(scope: Scope, start, end, **filters) -> Figures:
-    rows = _tallies(scope, start, end, **filters).aggregate(**{m: Sum(m) for m in MEASURES})
+def totals(scope: Scope, start, end) -> Figures:
+    rows = _tallies(scope, start, end).aggregate(**{m: Sum(m) for m in MEASURES})
     return Figures({m: rows[m] or 0 for m in MEASURES})
 
 
-def by_month(scope: Scope, start, end, **filters) -> list[tuple[datetime.date, Figures]]:
-    found = {
-        row.pop("month"): Figures(row)
-        for row in _sums(_tallies(scope, start, end, **filters), "month")
-    }
+def by_month(scope: Scope, start, end) -> list[tuple[datetime.date, Figures]]:
+    found = {row.pop("month"): Figures(row) for row in _sums(_tallies(scope, start, end), "month")}
     return [(month, found.get(month, _empty())) for month in month_list(start, end)]
 
 
-def by_item(scope: Scope, start, end, **filters) -> list[tuple[ServiceItem, Figures]]:
-    rows = _sums(_tallies(scope, start, end, **filters), "item_id")
+def by_item(scope: Scope, start, end) -> list[tuple[ServiceItem, Figures]]:
+    rows = _sums(_tallies(scope, start, end, ItemTally), "item_id")
     items = ServiceItem.objects.in_bulk([r["item_id"] for r in rows])
     out = [(items[r.pop("item_id")], Figures(r)) for r in rows]
     return sorted(out, key=lambda pair: (-pair[1]["accepted"], pair[0].code))
 
 
-def by_village(scope: Scope, start, end, **filters) -> list[tuple[Village, Figures]]:
-    rows = _sums(_tallies(scope, start, end, **filters), "village_id")
+def by_village(scope: Scope, start, end) -> list[tuple[Village, Figures]]:
+    rows = _sums(_tallies(scope, start, end), "village_id")
     villages = Village.objects.select_related("township").in_bulk([r["village_id"] for r in rows])
     out = [(villages[r.pop("village_id")], Figures(r)) for r in rows]
     return sorted(out, key=lambda pair: pair[0].code)
@@ -180,23 +175,27 @@ class Savings:
     hours: Decimal = Decimal(0)
 
 
-def savings(scope: Scope, start, end, scheme: Scheme, **filters) -> Savings:
+def savings(scope: Scope, start, end, scheme: Scheme) -> Savings:
     """Trips saved, and the distance, fares and hours those trips would have cost."""
-    rows = (
-        _tallies(scope, start, end, **filters)
+    rows = list(
+        _tallies(scope, start, end)
         .filter(trips_saved__gt=0)
-        .values("village_id", "item__decided_by")
-        .annotate(trips=Sum("trips_saved"))
+        .values("village_id")
+        .annotate(trips=Sum("trips_saved"), county=Sum("county_trips"))
     )
-    rows = list(rows)
     villages = Village.objects.in_bulk([r["village_id"] for r in rows])
     out = Savings()
     for row in rows:
-        km, fare, hours = trip_cost(villages[row["village_id"]], row["item__decided_by"], scheme)
-        out.trips += row["trips"]
-        out.km += km * row["trips"]
-        out.yuan += fare * row["trips"]
-        out.hours += hours * row["trips"]
+        village = villages[row["village_id"]]
+        for level, trips in (
+            (Level.TOWNSHIP, row["trips"] - row["county"]),
+            (Level.COUNTY, row["county"]),
+        ):
+            km, fare, hours = trip_cost(village, level, scheme)
+            out.trips += trips
+            out.km += km * trips
+            out.yuan += fare * trips
+            out.hours += hours * trips
     return out
 
 
@@ -204,10 +203,10 @@ def savings(scope: Scope, start, end, scheme: Scheme, **filters) -> Savings:
 
 
 def _scoped_cases(user: User, scope: Scope) -> QuerySet[Case]:
-    cases = visible_cases(user).filter(is_petition=False, township__county=scope.county)
+    cases = visible_cases(user).filter(is_petition=False)
     if scope.township is not None:
-        cases = cases.filter(township=scope.township)
-    return cases
+        return cases.filter(township=scope.township)
+    return cases.filter(township_id__in=scope.county.townships.values("pk"))
 
 
 def overdue_now(user: User, scope: Scope, **filters) -> QuerySet[Case]:
@@ -255,10 +254,29 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
         & ~Q(rectifications__status="set_aside"),
     }
     if measure == "overdue":
-        return overdue_now(user, scope, **filters)
+        return overdue_now(user, scope, **filters).order_by("due_date", "pk")
     if measure not in where:
         return cases.none()
-    return cases.filter(where[measure]).distinct()
+    found = cases.filter(where[measure])
+    if measure in MANY_PER_CASE:
+        return found.distinct().order_by("-pk")
+    # Newest first along the measure's own date, which its index gives without sorting.
+    return found.order_by(f"-{NEWEST[measure]}", "-pk")
+
+
+# Measures counted on a to-many relation: a case is listed once however many it has.
+MANY_PER_CASE = ("supplements", "complaints", "rectifications")
+NEWEST = {
+    "accepted": "accepted_at",
+    "completed": "decided_at",
+    "granted": "decided_at",
+    "on_time": "decided_at",
+    "late": "decided_at",
+    "refused": "ended_at",
+    "withdrawn": "ended_at",
+    "rated": "rating__rated_at",
+    "satisfied": "rating__rated_at",
+}
 
 
 DRILLABLE = (

@@ -9,10 +9,11 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from daiban.cases.models import Case, State
+from daiban.catalog.models import Level
 from daiban.supervision.models import Complaint, Rectification
 from daiban.workdays.calendar import WorkCalendar
 
-from .models import MEASURES, CaseTally, Tally
+from .models import MEASURES, ROLLUPS, CaseTally
 
 DIMS = ("township_id", "village_id", "item_id", "agent_id", "is_petition")
 
@@ -54,6 +55,8 @@ def contribution(case: Case, calendar: WorkCalendar) -> dict:
         elapsed = calendar.between(_day(case.accepted_at), decided) - case.paused_days
         add(month, "work_days", max(elapsed, 0))
         add(month, "trips_saved", case.item.trips_saved)
+        if case.item.decided_by == Level.COUNTY:
+            add(month, "county_trips", case.item.trips_saved)
     rating = getattr(case, "rating", None)
     if rating is not None and not rating.void:
         month = _month(rating.rated_at)
@@ -98,7 +101,8 @@ def _differences(old: dict, new: dict) -> dict[tuple, dict[str, int]]:
     }
 
 
-def _key(key: tuple) -> dict:
+def _fields(key: tuple) -> dict:
+    """A fine key (month, township, village, item, agent, petition) as model fields."""
     month, township, village, item, agent, petition = key
     year, mon = month.split("-")
     return {
@@ -111,17 +115,32 @@ def _key(key: tuple) -> dict:
     }
 
 
-def _apply(key: tuple, deltas: dict[str, int]) -> None:
-    where = _key(key)
+def _rolled_up(fine: dict[tuple, dict[str, int]], model) -> dict[tuple, dict[str, int]]:
+    """Fine differences summed to one rollup's coarser keys; zeros dropped."""
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, deltas in fine.items():
+        fields = _fields(key)
+        coarse = tuple(fields[name] for name in model.DIMS)
+        for measure, n in deltas.items():
+            out[coarse][measure] += n
+    return {
+        key: {m: n for m, n in values.items() if n}
+        for key, values in out.items()
+        if any(values.values())
+    }
+
+
+def _apply(model, key: tuple, deltas: dict[str, int]) -> None:
+    where = dict(zip(model.DIMS, key, strict=True))
     increments = {measure: F(measure) + n for measure, n in deltas.items()}
-    if Tally.objects.filter(**where).update(**increments):
+    if model.objects.filter(**where).update(**increments):
         return
     try:
         with transaction.atomic():
-            Tally.objects.create(**where, **deltas)
+            model.objects.create(**where, **deltas)
     except IntegrityError:
         # Another transaction created the row first; it is there now.
-        Tally.objects.filter(**where).update(**increments)
+        model.objects.filter(**where).update(**increments)
 
 
 @transaction.atomic
@@ -134,16 +153,19 @@ def refresh(case_id: int) -> None:
     old = row.data if row else {}
     if old == new:
         return
+    fine = _differences(old, new)
     # A fixed order of rows, so two transactions never wait on each other in a circle.
-    for key, deltas in sorted(_differences(old, new).items(), key=lambda kv: str(kv[0])):
-        _apply(key, deltas)
+    for model in ROLLUPS:
+        for key, deltas in sorted(_rolled_up(fine, model).items(), key=lambda kv: str(kv[0])):
+            _apply(model, key, deltas)
     CaseTally.objects.update_or_create(case_id=case_id, defaults={"data": new})
 
 
 def _lock_tables() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE figures_casetally, figures_tally IN EXCLUSIVE MODE")
+            tables = ", ".join(m._meta.db_table for m in (CaseTally, *ROLLUPS))
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
 
 
 @transaction.atomic
@@ -151,7 +173,8 @@ def rebuild(cases: Iterable[Case] | None = None, chunk: int = 2000) -> int:
     """Recompute every tally from the cases; returns the number of cases read."""
     _lock_tables()
     calendar = WorkCalendar.load()
-    Tally.objects.all().delete()
+    for model in ROLLUPS:
+        model.objects.all().delete()
     CaseTally.objects.all().delete()
     totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     batch: list[CaseTally] = []
@@ -167,9 +190,15 @@ def rebuild(cases: Iterable[Case] | None = None, chunk: int = 2000) -> int:
             CaseTally.objects.bulk_create(batch)
             batch = []
     CaseTally.objects.bulk_create(batch)
-    Tally.objects.bulk_create(
-        (Tally(**_key(key), **values) for key, values in totals.items()), batch_size=chunk
-    )
+    for model in ROLLUPS:
+        rows = _rolled_up(totals, model)
+        model.objects.bulk_create(
+            (
+                model(**dict(zip(model.DIMS, key, strict=True)), **values)
+                for key, values in rows.items()
+            ),
+            batch_size=chunk,
+        )
     return count
 
 

@@ -205,7 +205,7 @@ def cases(request):
         if value is not None:
             filters[f"{name}_id"] = value
     found = selectors.cases_for(request.user, scope, measure, start, end, **filters)
-    found = found.select_related("item", "village", "resident").order_by("-pk")
+    found = found.select_related("item", "village", "resident")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
         request,

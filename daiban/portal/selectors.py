@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from daiban.cases.models import Case, Event, Hop, State
 from daiban.catalog.models import Group, ServiceItem
 from daiban.catalog.selectors import search_items
-from daiban.figures.models import Tally
+from daiban.figures.models import VillageTally
 from daiban.people.models import Role, User, mask_name
 from daiban.places.models import Township, Village
 
@@ -133,7 +133,7 @@ def public_figures(today: datetime.date) -> list[Figures]:
     this_month = today.replace(day=1)
     names = ("accepted", "finished", "on_time", "rated", "satisfied")
     rows = (
-        Tally.objects.filter(
+        VillageTally.objects.filter(
             is_petition=False, month__gte=today.replace(month=1, day=1), month__lte=this_month
         )
         .values("township_id", "month")

@@ -9,7 +9,7 @@ from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
 from daiban.cases.tests.test_concurrency import race
 from daiban.conftest import at
-from daiban.figures.models import Tally
+from daiban.figures.models import ItemTally, VillageTally
 from daiban.figures.services import rebuild
 
 
@@ -17,7 +17,7 @@ from daiban.figures.services import rebuild
 def test_four_acceptances_into_one_new_tally_row_all_count(shared_world):
     world = shared_world
     cases = [factories.started(world, day="2026-03-02") for _ in range(4)]
-    assert not Tally.objects.exists()
+    assert not VillageTally.objects.exists() and not ItemTally.objects.exists()
 
     def accept(case):
         return lambda: lifecycle.accept(
@@ -30,7 +30,7 @@ def test_four_acceptances_into_one_new_tally_row_all_count(shared_world):
 
     results = race(*(accept(c) for c in cases))
     assert all(isinstance(r, Case) for r in results), results
-    row = Tally.objects.get()
-    assert row.accepted == 4
+    assert VillageTally.objects.get().accepted == 4
+    assert ItemTally.objects.get().accepted == 4
     rebuild()
-    assert Tally.objects.get().accepted == 4
+    assert VillageTally.objects.get().accepted == 4 and ItemTally.objects.get().accepted == 4

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from daiban.figures import selectors
-from daiban.figures.models import MEASURES, Tally
+from daiban.figures.models import MEASURES, ItemTally, VillageTally
 from daiban.figures.services import rebuild
 from daiban.figures.tests.fixture import EXPECTED, build
 
@@ -14,12 +14,10 @@ def _scope(world):
 
 
 def _tally_rows():
-    return sorted(
-        tuple(row.values())
-        for row in Tally.objects.values(
-            "month", "township", "village", "item", "agent", "is_petition", *MEASURES
-        )
-    )
+    return [
+        sorted(tuple(row.values()) for row in model.objects.values(*model.DIMS, *MEASURES))
+        for model in (VillageTally, ItemTally)
+    ]
 
 
 def test_every_monthly_measure_matches_the_hand_computed_values(world):
@@ -57,7 +55,8 @@ def test_breakdowns_by_item_and_village(world):
 
 def test_petitions_are_counted_apart_and_left_out(world):
     build(world)
-    assert Tally.objects.filter(is_petition=True).get().accepted == 1
+    assert VillageTally.objects.filter(is_petition=True).get().accepted == 1
+    assert ItemTally.objects.filter(is_petition=True).get().item == world.petition
     assert selectors.totals(_scope(world), MAR, MAR)["accepted"] == 3
 
 
@@ -140,3 +139,28 @@ def test_scope_follows_the_person(world):
     )
     for person in (world.agent, world.petition_agent, world.clerk_finance, world.township_agent):
         assert selectors.scope_for(person) is None
+
+
+def test_county_items_save_trips_to_the_county_seat(world):
+    from daiban.cases import lifecycle
+    from daiban.conftest import at
+    from daiban.figures.tests.fixture import _accept, _to
+
+    case = _accept(world, world.subsistence, "2026-03-02")  # decided by the county; 5 trips saved
+    _to(world, case, world.civil_affairs, world.clerk_civil_affairs, "2026-03-02")
+    lifecycle.record_result(
+        case.pk,
+        actor=world.clerk_civil_affairs,
+        granted=False,
+        reason="收入超标",
+        at=at("2026-03-03"),
+    )
+    row = VillageTally.objects.get(month=MAR)
+    assert (row.trips_saved, row.county_trips) == (5, 5)
+    world.village.km_to_county = Decimal("60.0")
+    world.village.fare_to_county = Decimal("20.00")
+    world.village.save()
+    scheme = selectors.Scheme.objects.create(county=world.county)
+    saved = selectors.savings(_scope(world), MAR, MAR, scheme)
+    assert saved.yuan == Decimal("100.00") and saved.km == Decimal("600.0")
+    assert saved.hours == Decimal("4.8") * 5  # 120 km at 25 km/h
