@@ -2,13 +2,12 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from daiban.cases.models import Case, State
+from daiban.cases.models import Case, State, SupplementNotice
 from daiban.catalog.models import Level
 from daiban.supervision.models import Complaint, Rectification
 from daiban.workdays.calendar import WorkCalendar
@@ -74,14 +73,44 @@ def contribution(case: Case, calendar: WorkCalendar) -> dict:
     }
 
 
+CASE_FIELDS = (
+    "state",
+    "accepted_at",
+    "decided_at",
+    "ended_at",
+    "outcome",
+    "due_date",
+    "paused_days",
+    "township_id",
+    "village_id",
+    "agent_id",
+    "is_petition",
+    "item",
+    "item__trips_without_agent",
+    "item__trips_with_agent",
+    "item__decided_by",
+    "rating__level",
+    "rating__void",
+    "rating__rated_at",
+)
+
+
 def _cases():
-    return Case.objects.select_related("item", "rating").prefetch_related(
-        "supplement_notices",
-        Prefetch("complaints", queryset=Complaint.objects.only("id", "case_id", "created_at")),
-        Prefetch(
-            "rectifications",
-            queryset=Rectification.objects.only("id", "case_id", "opened_on", "status"),
-        ),
+    # Only the columns a contribution reads: a rebuild reads every case.
+    return (
+        Case.objects.select_related("item", "rating")
+        .only(*CASE_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "supplement_notices",
+                queryset=SupplementNotice.objects.only("id", "case_id", "issued_at"),
+            ),
+            Prefetch("complaints", queryset=Complaint.objects.only("id", "case_id", "created_at")),
+            Prefetch(
+                "rectifications",
+                queryset=Rectification.objects.only("id", "case_id", "opened_on", "status"),
+            ),
+        )
     )
 
 
@@ -169,33 +198,45 @@ def _lock_tables() -> None:
 
 
 @transaction.atomic
-def rebuild(cases: Iterable[Case] | None = None, chunk: int = 2000) -> int:
-    """Recompute every tally from the cases; returns the number of cases read."""
+def rebuild(chunk: int = 2000) -> int:
+    """Recompute every tally from the cases; returns the number of cases read.
+
+    Cases are read in chunks and each chunk is folded into the rollups at once, so memory
+    follows the rollups' size, not the number of cases."""
     _lock_tables()
     calendar = WorkCalendar.load()
     for model in ROLLUPS:
         model.objects.all().delete()
     CaseTally.objects.all().delete()
-    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rollups = {model: defaultdict(lambda: defaultdict(int)) for model in ROLLUPS}
+    fine: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     batch: list[CaseTally] = []
     count = 0
-    for case in cases if cases is not None else _cases().order_by("pk").iterator(chunk):
+
+    def flush() -> None:
+        CaseTally.objects.bulk_create(batch)
+        for model, totals in rollups.items():
+            for key, deltas in _rolled_up(fine, model).items():
+                for measure, n in deltas.items():
+                    totals[key][measure] += n
+        batch.clear()
+        fine.clear()
+
+    for case in _cases().order_by("pk").iterator(chunk):
         part = contribution(case, calendar)
         for key, deltas in _differences({}, part).items():
             for measure, n in deltas.items():
-                totals[key][measure] += n
+                fine[key][measure] += n
         batch.append(CaseTally(case_id=case.pk, data=part))
         count += 1
         if len(batch) >= chunk:
-            CaseTally.objects.bulk_create(batch)
-            batch = []
-    CaseTally.objects.bulk_create(batch)
-    for model in ROLLUPS:
-        rows = _rolled_up(totals, model)
+            flush()
+    flush()
+    for model, totals in rollups.items():
         model.objects.bulk_create(
             (
                 model(**dict(zip(model.DIMS, key, strict=True)), **values)
-                for key, values in rows.items()
+                for key, values in totals.items()
             ),
             batch_size=chunk,
         )
