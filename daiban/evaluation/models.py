@@ -16,6 +16,25 @@ class FundRule(models.TextChoices):
     EQUAL = "equal", _("in equal parts, among agents who pass")
 
 
+# What the county sets, in the order its form shows them; a payment sheet copies these.
+SCHEME_FIELDS = (
+    "weight_on_time",
+    "weight_satisfaction",
+    "weight_volume",
+    "weight_complete_papers",
+    "cases_per_month",
+    "min_completed",
+    "pass_mark",
+    "complaint_penalty",
+    "rectification_penalty",
+    "monthly_subsidy",
+    "yearly_fund",
+    "fund_rule",
+    "fare_per_km",
+    "km_per_hour",
+)
+
+
 class Scheme(models.Model):
     """One per county, set by the county. A payment sheet copies the values it used."""
 

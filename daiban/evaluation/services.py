@@ -17,7 +17,7 @@ from daiban.cases.errors import Forbidden, Invalid, NotAllowed
 from daiban.people.models import Role, User
 from daiban.places.models import Township
 
-from .models import FundRule, PaymentLine, PaymentSheet, Scheme
+from .models import SCHEME_FIELDS, FundRule, PaymentLine, PaymentSheet, Scheme
 from .scores import evaluate, scheme_for
 
 
@@ -57,21 +57,7 @@ def month_share(yearly_fen: int, month: int) -> int:
 
 
 def snapshot(scheme: Scheme) -> dict:
-    names = [
-        "weight_on_time",
-        "weight_satisfaction",
-        "weight_volume",
-        "weight_complete_papers",
-        "cases_per_month",
-        "min_completed",
-        "pass_mark",
-        "complaint_penalty",
-        "rectification_penalty",
-        "monthly_subsidy",
-        "yearly_fund",
-        "fund_rule",
-    ]
-    return {name: str(getattr(scheme, name)) for name in names}
+    return {name: str(getattr(scheme, name)) for name in SCHEME_FIELDS}
 
 
 def _may_prepare(actor: User, township: Township) -> None:

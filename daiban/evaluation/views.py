@@ -13,24 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.audit import trail
 from daiban.cases.errors import CaseError
 from daiban.figures import selectors as figures
-from daiban.figures.views import parse_month, period, query_string, scope_or_403
+from daiban.figures.views import XLSX, download, parse_month, period, query_string, scope_or_403
 from daiban.people.models import Role
 
 from . import exports, services
-from .models import PaymentSheet, Scheme
+from .models import SCHEME_FIELDS, PaymentSheet, Scheme
 from .scores import evaluate, scheme_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(request, kind: str, body: bytes, filename: str) -> HttpResponse:
-    trail.record(f"export.{kind}", user=request.user, detail={"file": filename})
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(request, kind, body, filename, XLSX)
 
 
 @login_required
@@ -70,22 +64,7 @@ def ranking(request):
 class SchemeForm(forms.ModelForm):
     class Meta:
         model = Scheme
-        fields = [
-            "weight_on_time",
-            "weight_satisfaction",
-            "weight_volume",
-            "weight_complete_papers",
-            "cases_per_month",
-            "min_completed",
-            "pass_mark",
-            "complaint_penalty",
-            "rectification_penalty",
-            "monthly_subsidy",
-            "yearly_fund",
-            "fund_rule",
-            "fare_per_km",
-            "km_per_hour",
-        ]
+        fields = SCHEME_FIELDS
 
 
 @login_required

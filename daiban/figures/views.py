@@ -20,6 +20,7 @@ from . import charts, report, selectors
 from .selectors import first_of_month
 
 MAX_MONTHS = 120
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(text: str) -> datetime.date | None:
@@ -225,7 +226,8 @@ def cases(request):
     )
 
 
-def _download(request, kind: str, body: bytes, filename: str, content_type: str):
+def download(request, kind: str, body: bytes, filename: str, content_type: str):
+    """A file for the user to keep, written to the audit trail."""
     trail.record(f"export.{kind}", user=request.user, detail={"file": filename})
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -238,7 +240,7 @@ def report_pdf(request):
     start, end = period(request)
     data = report.gather(request.user, scope, start, end)
     name = f"report-{start:%Y%m}-{end:%Y%m}.pdf"
-    return _download(request, "report_pdf", report.pdf(data), name, "application/pdf")
+    return download(request, "report_pdf", report.pdf(data), name, "application/pdf")
 
 
 @login_required
@@ -247,10 +249,10 @@ def report_xlsx(request):
     start, end = period(request)
     data = report.gather(request.user, scope, start, end)
     name = f"report-{start:%Y%m}-{end:%Y%m}.xlsx"
-    return _download(
+    return download(
         request,
         "report_xlsx",
         report.xlsx(data),
         name,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     )

@@ -10,7 +10,7 @@ import pytest
 
 from daiban.conftest import CHROMIUM
 from daiban.figures.tests.fixture import build
-from daiban.portal.tests.test_accessibility import AXE
+from daiban.portal.tests.test_accessibility import audit
 
 pytestmark = [
     pytest.mark.skipif(
@@ -33,23 +33,13 @@ def _login(browser, live_server, user, viewport):
     return context, page
 
 
-def _serious(page) -> list[str]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']}: {v['nodes'][0]['html'][:80]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_the_director_reads_the_figures_and_follows_a_bar(browser, live_server, shared_world):
     world = shared_world
     build(world)
     context, page = _login(browser, live_server, world.director, {"width": 1280, "height": 900})
     page.click("nav.tabs >> text=数据统计")
     page.goto(f"{live_server.url}/manage/{PERIOD}")
-    assert _serious(page) == []
+    assert audit(page) == []
     # March's "completed" bar: B and E.
     page.click("svg.chart a:has(rect.b) >> nth=2")
     page.wait_for_url("**/manage/cases/**")
@@ -57,10 +47,10 @@ def test_the_director_reads_the_figures_and_follows_a_bar(browser, live_server, 
     assert {"粮食直补存折更名 · 大厂村委会", "生育登记 · 大厂村委会"} <= set(
         page.locator("li.card strong").all_inner_texts()
     )
-    assert _serious(page) == []
+    assert audit(page) == []
     page.goto(f"{live_server.url}/manage/agents/{PERIOD}")
     assert "47.17" in page.inner_text("main")
-    assert _serious(page) == []
+    assert audit(page) == []
     response = context.request.get(f"{live_server.url}/manage/report.pdf{PERIOD}")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
     assert "实施情况报告" in text.replace("\n", "")
@@ -81,5 +71,5 @@ def test_the_leader_on_a_phone_scrolls_only_downwards(browser, live_server, shar
         page.goto(f"{live_server.url}{path}{'' if '?' in path else PERIOD}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
-        assert _serious(page) == [], path
+        assert audit(page) == [], path
     context.close()
