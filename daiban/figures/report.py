@@ -162,9 +162,9 @@ def _row(name, f: Figures) -> list:
     ]
 
 
-def _headings() -> list[str]:
+def _headings(first: str = "") -> list[str]:
     return [
-        _("Name"),
+        first or _("Name"),
         _("Accepted"),
         _("Completed"),
         _("On-time rate"),
@@ -241,7 +241,7 @@ def pdf(r: Report) -> bytes:
             Paragraph(_("2. Cases accepted and completed, by month"), s["body"]),
             _month_chart(r),
             paper.grid(
-                [_headings()] + [_row(f"{m:%Y-%m}", f) for m, f in r.months],
+                [_headings(_("Month"))] + [_row(f"{m:%Y-%m}", f) for m, f in r.months],
                 [26, 22, 22, 26, 26, 26, 22],
             ),
             paper.gap(),
@@ -319,9 +319,9 @@ def _plain_row(name, f: Figures) -> list:
     ]
 
 
-def _plain_headings() -> list[str]:
+def _plain_headings(first: str = "") -> list[str]:
     return [
-        _("Name"),
+        first or _("Name"),
         _("Accepted"),
         _("Completed"),
         _("On time"),
@@ -358,7 +358,9 @@ def xlsx(r: Report) -> bytes:
         ws.column_dimensions["B"].width = 28
 
         months = book.create_sheet(_("By month"))
-        _table(months, _plain_headings(), [_plain_row(f"{m:%Y-%m}", f) for m, f in r.months])
+        _table(
+            months, _plain_headings(_("Month")), [_plain_row(f"{m:%Y-%m}", f) for m, f in r.months]
+        )
         _formats(months, 2)
         chart = BarChart()
         chart.title = _("Cases accepted and completed, by month")

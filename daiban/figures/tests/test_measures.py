@@ -164,3 +164,16 @@ def test_county_items_save_trips_to_the_county_seat(world):
     saved = selectors.savings(_scope(world), MAR, MAR, scheme)
     assert saved.yuan == Decimal("100.00") and saved.km == Decimal("600.0")
     assert saved.hours == Decimal("4.8") * 5  # 120 km at 25 km/h
+
+
+def test_the_rebuild_command_reports_what_it_read(world):
+    import io
+
+    from django.core.management import call_command
+
+    build(world)
+    before = _tally_rows()
+    out = io.StringIO()
+    call_command("rebuild_figures", stdout=out)
+    assert out.getvalue().startswith("6 cases tallied")
+    assert _tally_rows() == before
