@@ -50,13 +50,13 @@ def measure(title: str) -> None:
     from django.db import connection
 
     from daiban.cases.models import Case
-    from daiban.figures.models import Tally
+    from daiban.figures.models import ItemTally, VillageTally
     from daiban.people.models import Role, User
 
     supervisor = User.objects.filter(role=Role.COUNTY_SUPERVISOR).first()
     director = User.objects.filter(role=Role.CENTER_DIRECTOR).first()
     print(
-        f"\n{title}: {Case.objects.count():,} cases, {Tally.objects.count():,} tally rows ({connection.vendor})"
+        f"\n{title}: {Case.objects.count():,} cases, {VillageTally.objects.count():,} + {ItemTally.objects.count():,} tally rows (by village + by item) ({connection.vendor})"
     )
     today = datetime.date.today().replace(day=1)
     start = datetime.date(today.year - 1, today.month, 1)
@@ -347,6 +347,11 @@ def tallies_and_steps() -> None:
     started = time.perf_counter()
     count = services.rebuild()
     print(f"rebuild_figures: {count:,} cases in {time.perf_counter() - started:.0f} s")
+    from daiban.core.database import optimize
+
+    started = time.perf_counter()
+    optimize()
+    print(f"optimize_database (ANALYZE): {time.perf_counter() - started:.1f} s")
     ids = list(
         Case.objects.filter(state=State.CLOSED).order_by("-pk").values_list("pk", flat=True)[:200]
     )

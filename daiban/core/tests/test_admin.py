@@ -65,3 +65,18 @@ def test_cases_cannot_be_edited_in_the_admin(admin_client, world):
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.state == "in_progress"
+
+
+def test_the_planner_statistics_are_refreshed(db):
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    out = io.StringIO()
+    call_command("optimize_database", stdout=out)
+    assert "statistics refreshed" in out.getvalue()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1")
+            assert cursor.fetchone()[0] > 0

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from daiban.core.database import optimize
 from daiban.figures.services import rebuild
 
 
@@ -11,4 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         count = rebuild()
+        optimize()
         self.stdout.write(f"{count} cases tallied in {time.perf_counter() - started:.1f} s")
