@@ -17,10 +17,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['accepted_at'], name='cases_case_accepte_ddf88f_idx'),
+            index=models.Index(fields=['township', 'accepted_at'], name='cases_case_townshi_d86cb8_idx'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['decided_at'], name='cases_case_decided_364455_idx'),
+            index=models.Index(fields=['township', 'decided_at'], name='cases_case_townshi_d3dcab_idx'),
         ),
     ]
