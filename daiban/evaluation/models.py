@@ -218,7 +218,7 @@ class PaymentLine(models.Model):
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
 
     class Meta:
-        ordering = ["sheet", "village__code", "role"]
+        ordering = ["sheet", "village__code", "-role"]  # the village agent, then the petition agent
         constraints = [
             models.UniqueConstraint(fields=["sheet", "agent"], name="one_line_per_agent"),
             models.CheckConstraint(
