@@ -157,3 +157,92 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
         ws.cell(row=row, column=10).number_format = "0.0"
     ws.freeze_panes = "A4"
     return _save(book)
+
+
+def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
+    """The printed sheet agents sign for their money; a draft says it may not be paid."""
+    from django.utils import translation
+    from reportlab.platypus import Paragraph
+
+    from daiban.documents import pdf as paper
+
+    with translation.override("zh-hans"):
+        s = paper.styles()
+        title = _("%(township)s — agents' subsidies and special fund, %(month)s") % {
+            "township": sheet.township,
+            "month": f"{sheet.month.year}年{sheet.month.month}月",
+        }
+        rows = [
+            [
+                _("No."),
+                _("Village"),
+                _("Agent"),
+                _("Score"),
+                _("Transport subsidy (yuan)"),
+                _("Share of the fund (yuan)"),
+                _("Amount (yuan)"),
+                _("Signature"),
+            ]
+        ]
+        lines = sheet.lines.select_related("village", "agent")
+        for i, line in enumerate(lines, start=1):
+            rows.append(
+                [
+                    str(i),
+                    line.village.name,
+                    f"{line.agent.display_name}（{Role(line.role).label}）",
+                    "—" if line.score is None else str(line.score),
+                    line.subsidy_yuan,
+                    line.fund_share_yuan,
+                    line.amount_yuan,
+                    "",
+                ]
+            )
+        rows.append(
+            [
+                _("Total"),
+                "",
+                "",
+                "",
+                sheet.subsidy_total_yuan,
+                sheet.fund_paid_yuan,
+                sheet.total_yuan,
+                "",
+            ]
+        )
+        if sheet.status == PaymentSheet.Status.APPROVED:
+            status = _("Approved by %(who)s on %(day)s.") % {
+                "who": sheet.approved_by.display_name,
+                "day": paper.cn_date(sheet.approved_at),
+            }
+        else:
+            status = _("DRAFT — not approved; nothing may be paid on it.")
+        center = getattr(sheet.township, "center", None)
+        story = [
+            Paragraph(center.name if center else sheet.township.name, s["subtitle"]),
+            Paragraph(title, s["title"]),
+            Paragraph(status, s["body"]),
+            Paragraph(
+                _("Fund for the month: %(fund)s yuan; paid out %(paid)s; not paid out %(kept)s")
+                % {
+                    "fund": sheet.fund_yuan,
+                    "paid": sheet.fund_paid_yuan,
+                    "kept": sheet.fund_kept_yuan,
+                },
+                s["small"],
+            ),
+            paper.gap(),
+            paper.grid(rows, [10, 26, 36, 14, 20, 20, 20, 24]),
+            paper.gap(8),
+            Paragraph(
+                _("Prepared by: %(who)s    Approved by: %(approver)s")
+                % {
+                    "who": sheet.prepared_by.display_name,
+                    "approver": sheet.approved_by.display_name
+                    if sheet.approved_by
+                    else "＿＿＿＿＿＿",
+                },
+                s["body"],
+            ),
+        ]
+        return paper.render(story, title)

@@ -158,6 +158,14 @@ def _sheet(request, pk) -> PaymentSheet:
 @login_required
 def sheet(request, pk):
     found = _sheet(request, pk)
+    if request.GET.get("format") == "pdf":
+        return download(
+            request,
+            "payment_sheet_pdf",
+            exports.payment_sheet_pdf(found),
+            f"payments-{found.township.code}-{found.month:%Y%m}.pdf",
+            "application/pdf",
+        )
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             request,

@@ -157,3 +157,23 @@ def test_the_excel_sheet_adds_up(world):
     total_row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] == "合计")
     assert sum(amounts) == Decimal(str(total_row[7])) == Decimal("506.67")
     assert any("40×" in (r[8] or "") for r in rows)
+
+
+def test_the_printed_sheet_has_a_line_to_sign_and_says_whether_it_may_be_paid(world):
+    import pypdf
+
+    sheet = _prepare(world, pass_mark=Decimal("30"))
+
+    def text():
+        body = exports.payment_sheet_pdf(PaymentSheet.objects.get(pk=sheet.pk))
+        pages = pypdf.PdfReader(io.BytesIO(body)).pages
+        return "".join(p.extract_text() for p in pages).replace(" ", "").replace("\n", "")
+
+    draft = text()
+    assert "大厂壮族乡" in draft and "2026年3月" in draft
+    assert "领款人签字" in draft and "草稿" in draft
+    assert world.agent.display_name in draft and "506.67" in draft
+    with time_machine.travel(at("2026-04-12"), tick=False):
+        services.approve_sheet(sheet, actor=world.leader)
+    approved = text()
+    assert "草稿" not in approved and "批准" in approved and world.leader.display_name in approved

@@ -163,8 +163,12 @@ def test_the_payment_sheet_pages(client, world):
         )
         messages = client.get(reverse("evaluation:sheets")).content.decode()
         assert "已经批准" in messages or "不能再更改" in messages
+        printed = client.get(sheet_url, {"format": "pdf"})
+        assert printed["Content-Type"] == "application/pdf"
+        assert AuditRecord.objects.filter(action="export.payment_sheet_pdf").exists()
         verified_login(client, world.other_director)
         assert client.get(sheet_url).status_code == 404
+        assert client.get(sheet_url, {"format": "pdf"}).status_code == 404
 
 
 def test_only_the_county_changes_the_scheme(client, world):
