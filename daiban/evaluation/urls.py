@@ -5,6 +5,7 @@ from daiban.evaluation import views
 app_name = "evaluation"
 urlpatterns = [
     path("manage/agents/", views.ranking, name="ranking"),
+    path("my-figures/", views.mine, name="mine"),
     path("manage/scheme/", views.scheme, name="scheme"),
     path("manage/payments/", views.sheets, name="sheets"),
     path("manage/payments/prepare/", views.prepare, name="prepare"),

@@ -19,7 +19,7 @@ from daiban.figures.views import XLSX, download, parse_month, period, query_stri
 from daiban.people.models import Role
 
 from . import exports, services
-from .models import SCHEME_FIELDS, PaymentSheet, Scheme
+from .models import SCHEME_FIELDS, PaymentLine, PaymentSheet, Scheme
 from .scores import evaluate, scheme_for
 
 
@@ -201,3 +201,28 @@ def approve(request, pk):
     else:
         messages.success(request, _("Approved. The sheet is locked."))
     return redirect(reverse("evaluation:sheet", args=[found.pk]))
+
+
+@login_required
+def mine(request):
+    """A village agent's own figures and score, this month and last, and what was paid."""
+    user = request.user
+    if user.role != Role.VILLAGE_AGENT:
+        raise PermissionDenied(_("This page is for village agents."))
+    scheme = scheme_for(user.village.township.county_id)
+    this_month = figures.first_of_month(timezone.localdate())
+    last_month = figures.first_of_month(this_month - datetime.timedelta(days=1))
+    periods = []
+    for label, start in ((_("This month"), this_month), (_("Last month"), last_month)):
+        rows = evaluate(scheme, start, start, township_id=user.village.township_id)
+        periods.append(
+            (label, start, next((r for r in rows if r.agent.pk == user.pk), None), len(rows))
+        )
+    paid = (
+        PaymentLine.objects.filter(agent=user, sheet__status=PaymentSheet.Status.APPROVED)
+        .select_related("sheet")
+        .order_by("-sheet__month")[:12]
+    )
+    return render(
+        request, "evaluation/mine.html", {"periods": periods, "paid": paid, "scheme": scheme}
+    )

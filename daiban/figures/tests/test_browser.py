@@ -73,3 +73,15 @@ def test_the_leader_on_a_phone_scrolls_only_downwards(browser, live_server, shar
         assert width <= 360, f"{path} is {width}px wide"
         assert audit(page) == [], path
     context.close()
+
+
+def test_the_agent_reads_their_own_figures_on_a_phone(browser, live_server, shared_world):
+    world = shared_world
+    build(world)
+    context, page = _login(browser, live_server, world.agent, {"width": 360, "height": 640})
+    page.click("nav.tabs >> text=我的考核")
+    page.wait_for_url("**/my-figures/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert audit(page) == []
+    assert "我的补贴发放" in page.inner_text("main")
+    context.close()

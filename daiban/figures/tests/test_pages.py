@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from daiban.audit.models import AuditRecord
 from daiban.conftest import at, verified_login
+from daiban.evaluation.services import approve_sheet, prepare_sheet
 from daiban.figures.tests.fixture import build
 
 PERIOD = {"from": "2026-01", "to": "2026-03"}
@@ -228,3 +230,20 @@ def test_pages_make_as_many_queries_for_many_cases_as_for_few(client, world):
     for day in ("2026-01-12", "2026-02-09", "2026-03-16"):
         completed_by(world, world.other_agent, world.other_resident, day)
     assert counts() == few
+
+
+def test_a_village_agent_sees_their_own_score_and_pay(client, world):
+    build(world)
+    with time_machine.travel(at("2026-04-10"), tick=False):
+        sheet = prepare_sheet(world.township, datetime.date(2026, 3, 1), actor=world.director)
+        verified_login(client, world.agent)
+        html = client.get(reverse("evaluation:mine")).content.decode()
+        # Last month is March: 20 + 0 + 10 + 6.67 − 5 = 31.67, first of the two agents.
+        assert "31.67" in html and "全乡2名代办员中排第1名" in html
+        assert "尚无已批准的发放" in html
+        approve_sheet(sheet, actor=world.leader)
+        html = client.get(reverse("evaluation:mine")).content.decode()
+        assert "2026-03 · 30.00 元" in html
+    for person in (world.petition_agent, world.director):
+        verified_login(client, person)
+        assert client.get(reverse("evaluation:mine")).status_code == 403
