@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from daiban.audit import trail
 from daiban.cases.errors import Forbidden, Invalid, NotAllowed
+from daiban.notifications import services as sms
 from daiban.people.models import Role, User
 from daiban.places.models import Township
 
@@ -186,6 +187,17 @@ def approve_sheet(sheet: PaymentSheet, *, actor: User) -> PaymentSheet:
     trail.record(
         "payment_sheet.approved", user=actor, obj=fresh, detail={"total_fen": fresh.total_fen}
     )
+    for line in fresh.lines.select_related("agent"):
+        if line.agent.work_phone:
+            sms.queue(
+                key=f"payment:{fresh.pk}:{line.agent_id}",
+                template="staff_payment",
+                to=line.agent.work_phone,
+                month=f"{fresh.month.year}年{fresh.month.month}月",
+                subsidy=line.subsidy_yuan,
+                fund=line.fund_share_yuan,
+                amount=line.amount_yuan,
+            )
     fresh.refresh_from_db()
     return fresh
 

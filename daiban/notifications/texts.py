@@ -13,6 +13,8 @@ TEXTS = {
     "staff_supervision": "【代办督办】{item}（{number}）超期未办结，已督办至您，请于{answer_due}前书面答复。",
     "staff_complaint": "【代办投诉】群众对{item}（{number}）提出投诉，请于{answer_due}前处理并答复。",
     "staff_rectification": "【代办整改】{item}（{number}）收到不满意评价，请于{due}前整改并回访群众。",
+    "staff_payment": "【代办补贴】{month}补贴已批准：交通补贴{subsidy}元，专项工作经费{fund}元，"
+    "合计{amount}元。",
 }
 
 

@@ -177,3 +177,18 @@ def test_the_printed_sheet_has_a_line_to_sign_and_says_whether_it_may_be_paid(wo
         services.approve_sheet(sheet, actor=world.leader)
     approved = text()
     assert "草稿" not in approved and "批准" in approved and world.leader.display_name in approved
+
+
+def test_approval_texts_each_agent_what_they_get(world):
+    from daiban.notifications.models import Sms
+
+    sheet = _prepare(world, pass_mark=Decimal("30"))
+    world.agent.work_phone = "+8613877160001"
+    world.agent.save()
+    with time_machine.travel(at("2026-04-12"), tick=False):
+        services.approve_sheet(sheet, actor=world.leader)
+    texts = Sms.objects.filter(key__startswith=f"payment:{sheet.pk}:")
+    assert [t.body for t in texts] == [
+        "【代办补贴】2026年3月补贴已批准：交通补贴30.00元，专项工作经费104.18元，合计134.18元。"
+    ]
+    assert texts.get().phone_masked.endswith("0001") and "7716" not in texts.get().phone_masked
