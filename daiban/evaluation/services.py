@@ -8,12 +8,12 @@ import hashlib
 import json
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daiban.audit import trail
-from daiban.cases.errors import Forbidden, Invalid, NotAllowed
+from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.notifications import services as sms
 from daiban.people.models import Role, User
 from daiban.places.models import Township
@@ -132,7 +132,13 @@ def prepare_sheet(township: Township, month: datetime.date, *, actor: User) -> P
         "prepared_at": timezone.now(),
     }
     if sheet is None:
-        sheet = PaymentSheet.objects.create(township=township, month=month, **values)
+        try:
+            with transaction.atomic():
+                sheet = PaymentSheet.objects.create(township=township, month=month, **values)
+        except IntegrityError:
+            raise Conflict(
+                _("Someone else worked out this sheet at the same moment. Reload it.")
+            ) from None
     else:
         for name, value in values.items():
             setattr(sheet, name, value)
