@@ -215,6 +215,12 @@ def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
                 "who": sheet.approved_by.display_name,
                 "day": paper.cn_date(sheet.approved_at),
             }
+            from .services import intact
+
+            if not intact(sheet):
+                status = _(
+                    "This sheet no longer matches what was approved: it was changed outside the system."
+                )
         else:
             status = _("DRAFT — not approved; nothing may be paid on it.")
         center = getattr(sheet.township, "center", None)

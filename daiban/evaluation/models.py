@@ -63,10 +63,18 @@ class Scheme(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     complaint_penalty = models.DecimalField(
-        _("points off per complaint"), max_digits=5, decimal_places=2, default=Decimal("2")
+        _("points off per complaint"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(0)],
     )
     rectification_penalty = models.DecimalField(
-        _("points off per rectification"), max_digits=5, decimal_places=2, default=Decimal("5")
+        _("points off per rectification"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(0)],
     )
     monthly_subsidy = models.DecimalField(
         _("transport subsidy per agent a month (yuan)"),
@@ -90,6 +98,7 @@ class Scheme(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal("0.50"),
+        validators=[MinValueValidator(0)],
     )
     km_per_hour = models.DecimalField(
         _("travel speed when a village has no hours set (km/h)"),

@@ -73,6 +73,10 @@ def _first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
 @transaction.atomic
 def prepare_sheet(township: Township, month: datetime.date, *, actor: User) -> PaymentSheet:
     """Work out (or work out again) the month's sheet while it is a draft."""
@@ -154,12 +158,36 @@ def prepare_sheet(township: Township, month: datetime.date, *, actor: User) -> P
 
 
 def digest(sheet: PaymentSheet) -> str:
+    """A fingerprint of everything the approver signed off: amounts, scores, the scheme."""
     lines = [
-        [line.agent_id, line.subsidy_fen, line.fund_share_fen, line.amount_fen, str(line.score)]
+        [
+            line.agent_id,
+            line.village_id,
+            line.role,
+            line.completed,
+            str(line.score),
+            line.formula,
+            line.subsidy_fen,
+            line.fund_share_fen,
+            line.amount_fen,
+        ]
         for line in sheet.lines.order_by("agent_id")
     ]
     body = json.dumps(
-        {"sheet": sheet.pk, "month": str(sheet.month), "total": sheet.total_fen, "lines": lines}
+        {
+            "sheet": sheet.pk,
+            "township": sheet.township_id,
+            "month": str(sheet.month),
+            "scheme": sheet.scheme,
+            "fund": sheet.fund_fen,
+            "paid": sheet.fund_paid_fen,
+            "kept": sheet.fund_kept_fen,
+            "subsidies": sheet.subsidy_total_fen,
+            "total": sheet.total_fen,
+            "lines": lines,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -170,19 +198,35 @@ def intact(sheet: PaymentSheet) -> bool:
 
 
 @transaction.atomic
-def approve_sheet(sheet: PaymentSheet, *, actor: User) -> PaymentSheet:
+def approve_sheet(
+    sheet: PaymentSheet, *, actor: User, seen: datetime.datetime | None = None
+) -> PaymentSheet:
+    """Lock the sheet. `seen` is when the version the approver looked at was worked out:
+    if the director worked it out again since, the approver must look again."""
     ok = actor.role == Role.ADMINISTRATOR or (
         actor.role == Role.TOWNSHIP_LEADER and actor.township_id == sheet.township_id
     )
     if not ok:
         raise Forbidden(_("The township leader approves the payment sheet."))
-    if actor.pk == sheet.prepared_by_id:
-        raise Forbidden(_("Someone other than the person who prepared the sheet approves it."))
-    if sheet.month >= _first_of_month(timezone.localdate()):
-        raise NotAllowed(_("A month's sheet is approved after the month has ended."))
     fresh = PaymentSheet.objects.select_for_update().get(pk=sheet.pk)
+    if actor.pk == fresh.prepared_by_id:
+        raise Forbidden(_("Someone other than the person who prepared the sheet approves it."))
     if fresh.status != PaymentSheet.Status.DRAFT:
         raise NotAllowed(_("This payment sheet was approved already."))
+    month_end = _next_month(fresh.month)
+    if timezone.localdate() < month_end:
+        raise NotAllowed(_("A month's sheet is approved after the month has ended."))
+    if timezone.localtime(fresh.prepared_at).date() < month_end:
+        raise NotAllowed(
+            _(
+                "This sheet was worked out before the month ended. Ask the director to work "
+                "it out again, then approve it."
+            )
+        )
+    if seen is not None and seen != fresh.prepared_at:
+        raise Conflict(
+            _("The sheet was worked out again since you opened it. Check it, then approve.")
+        )
     now = timezone.now()
     PaymentSheet.objects.filter(pk=sheet.pk, status=PaymentSheet.Status.DRAFT).update(
         status=PaymentSheet.Status.APPROVED,
@@ -209,14 +253,24 @@ def approve_sheet(sheet: PaymentSheet, *, actor: User) -> PaymentSheet:
 
 
 @transaction.atomic
-def update_scheme(scheme: Scheme, *, actor: User, **values) -> Scheme:
+def update_scheme(
+    scheme: Scheme, *, actor: User, seen: datetime.datetime | None = None, **values
+) -> Scheme:
+    """Change the named values only. `seen` is the scheme's `updated_at` on the form the
+    person filled in: if someone saved the scheme since, nothing is changed."""
     if actor.role not in (Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR):
         raise Forbidden(_("The county sets the evaluation scheme."))
+    fresh = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if seen is not None and seen != fresh.updated_at:
+        raise Conflict(
+            _("%(who)s changed the scheme since you opened it. Look at it again, then save.")
+            % {"who": fresh.updated_by or _("Someone")}
+        )
     for name, value in values.items():
-        setattr(scheme, name, value)
-    scheme.updated_by = actor
-    scheme.save()
+        setattr(fresh, name, value)
+    fresh.updated_by = actor
+    fresh.save(update_fields=[*values, "updated_by", "updated_at"])
     trail.record(
-        "scheme.changed", user=actor, obj=scheme, detail={k: str(v) for k, v in values.items()}
+        "scheme.changed", user=actor, obj=fresh, detail={k: str(v) for k, v in values.items()}
     )
-    return scheme
+    return fresh

@@ -78,11 +78,17 @@ def scheme(request):
             raise PermissionDenied(_("The county sets the evaluation scheme."))
         if form.is_valid():
             changed = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.update_scheme(scheme_for(scope.county), actor=request.user, **changed)
-            messages.success(
-                request,
-                _("The scheme is saved. Sheets already approved keep the values they used."),
-            )
+            try:
+                services.update_scheme(
+                    current, actor=request.user, seen=_when(request.POST.get("seen")), **changed
+                )
+            except CaseError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("The scheme is saved. Sheets already approved keep the values they used."),
+                )
             return redirect("evaluation:scheme")
         messages.error(request, _("The scheme was not saved: see the marked fields."))
     if not may_edit:
@@ -91,6 +97,14 @@ def scheme(request):
     return render(
         request, "evaluation/scheme.html", {"form": form, "may_edit": may_edit, "scheme": current}
     )
+
+
+def _when(text: str | None) -> datetime.datetime | None:
+    """The version a form was filled in against (an ISO time it carried)."""
+    try:
+        return datetime.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _sheets_for(user):
@@ -195,7 +209,7 @@ def sheet(request, pk):
 def approve(request, pk):
     found = _sheet(request, pk)
     try:
-        services.approve_sheet(found, actor=request.user)
+        services.approve_sheet(found, actor=request.user, seen=_when(request.POST.get("seen")))
     except CaseError as exc:
         messages.error(request, exc.message)
     else:

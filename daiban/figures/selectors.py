@@ -19,6 +19,7 @@ from daiban.catalog.models import Level, ServiceItem
 from daiban.evaluation.models import Scheme
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
+from daiban.supervision.models import Rectification
 
 from .models import MEASURES, ItemTally, VillageTally
 
@@ -249,9 +250,11 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
         "satisfied": rated & Q(rating__level__gte=4),
         "complaints": _between("complaints__created_at", low, high),
         "rectifications": Q(
-            rectifications__opened_on__gte=start, rectifications__opened_on__lt=next_month(end)
-        )
-        & ~Q(rectifications__status="set_aside"),
+            pk__in=Rectification.objects.filter(opened_on__gte=start, opened_on__lt=next_month(end))
+            .exclude(status=Rectification.Status.SET_ASIDE)
+            .exclude(rating__void=True)
+            .values("case_id")
+        ),
     }
     if measure == "overdue":
         return overdue_now(user, scope, **filters).order_by("due_date", "pk")
@@ -259,13 +262,15 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
         return cases.none()
     found = cases.filter(where[measure])
     if measure in MANY_PER_CASE:
-        return found.distinct().order_by("-pk")
+        found = found.distinct()
+    if measure not in NEWEST:
+        return found.order_by("-pk")
     # Newest first along the measure's own date, which its index gives without sorting.
     return found.order_by(f"-{NEWEST[measure]}", "-pk")
 
 
 # Measures counted on a to-many relation: a case is listed once however many it has.
-MANY_PER_CASE = ("supplements", "complaints", "rectifications")
+MANY_PER_CASE = ("supplements", "complaints")
 NEWEST = {
     "accepted": "accepted_at",
     "completed": "decided_at",

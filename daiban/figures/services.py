@@ -65,7 +65,10 @@ def contribution(case: Case, calendar: WorkCalendar) -> dict:
     for complaint in case.complaints.all():
         add(_month(complaint.created_at), "complaints")
     for rectification in case.rectifications.all():
-        if rectification.status != Rectification.Status.SET_ASIDE:
+        # A rectification of a rating later set aside on appeal no longer counts, even
+        # if it was already closed when the appeal was decided.
+        of_void_rating = rectification.rating_id is not None and rating is not None and rating.void
+        if rectification.status != Rectification.Status.SET_ASIDE and not of_void_rating:
             add(_month(rectification.opened_on), "rectifications")
     return {
         "dims": [getattr(case, name) for name in DIMS],
@@ -108,7 +111,9 @@ def _cases():
             Prefetch("complaints", queryset=Complaint.objects.only("id", "case_id", "created_at")),
             Prefetch(
                 "rectifications",
-                queryset=Rectification.objects.only("id", "case_id", "opened_on", "status"),
+                queryset=Rectification.objects.only(
+                    "id", "case_id", "opened_on", "status", "rating_id"
+                ),
             ),
         )
     )

@@ -24,11 +24,18 @@ MAX_MONTHS = 120
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FIRST_YEAR = 2000  # before the proxy system existed; also keeps dates far from overflow
+
+
 def parse_month(text: str) -> datetime.date | None:
+    """A "YYYY-MM" month between 2000 and next year, or None."""
     try:
-        return datetime.datetime.strptime(text.strip(), "%Y-%m").date()
+        month = datetime.datetime.strptime(text.strip(), "%Y-%m").date()
     except (ValueError, AttributeError):
         return None
+    if not FIRST_YEAR <= month.year <= timezone.localdate().year + 1:
+        return None
+    return month
 
 
 def period(request) -> tuple[datetime.date, datetime.date]:
@@ -56,7 +63,7 @@ def period(request) -> tuple[datetime.date, datetime.date]:
 
 def _int(request, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def scope_or_403(request) -> selectors.Scope:

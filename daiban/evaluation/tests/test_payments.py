@@ -5,6 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import openpyxl
+import pypdf
 import pytest
 import time_machine
 from django.db import connection
@@ -131,6 +132,9 @@ def test_an_approved_sheet_cannot_change(world):
             [line.pk],
         )
     assert not services.intact(approved)
+    printed = exports.payment_sheet_pdf(approved)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed)).pages)
+    assert "不一致" in text.replace("\n", "")
 
 
 def test_a_month_is_approved_only_after_it_ends(world):
@@ -192,3 +196,28 @@ def test_approval_texts_each_agent_what_they_get(world):
         "【代办补贴】2026年3月补贴已批准：交通补贴30.00元，专项工作经费104.18元，合计134.18元。"
     ]
     assert texts.get().phone_masked.endswith("0001") and "7716" not in texts.get().phone_masked
+
+
+def test_a_sheet_worked_out_before_the_month_ended_is_worked_out_again(world):
+    _history(world)
+    with time_machine.travel(at("2026-03-20"), tick=False):
+        early = services.prepare_sheet(world.township, MARCH, actor=world.director)
+    with time_machine.travel(at("2026-04-02"), tick=False):
+        with pytest.raises(NotAllowed) as refused:
+            services.approve_sheet(early, actor=world.leader)
+        assert "重新计算" in refused.value.message
+        again = services.prepare_sheet(world.township, MARCH, actor=world.director)
+        approved = services.approve_sheet(again, actor=world.leader, seen=again.prepared_at)
+    assert approved.status == PaymentSheet.Status.APPROVED
+
+
+def test_the_approver_approves_the_version_they_saw(world):
+    from daiban.cases.errors import Conflict
+
+    sheet = _prepare(world)
+    seen = sheet.prepared_at
+    with time_machine.travel(at("2026-04-11"), tick=False):
+        services.prepare_sheet(world.township, MARCH, actor=world.director)  # worked out again
+    with time_machine.travel(at("2026-04-12"), tick=False), pytest.raises(Conflict):
+        services.approve_sheet(sheet, actor=world.leader, seen=seen)
+    assert PaymentSheet.objects.get(pk=sheet.pk).status == PaymentSheet.Status.DRAFT

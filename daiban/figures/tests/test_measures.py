@@ -177,3 +177,31 @@ def test_the_rebuild_command_reports_what_it_read(world):
     call_command("rebuild_figures", stdout=out)
     assert out.getvalue().startswith("6 cases tallied")
     assert _tally_rows() == before
+
+
+def test_a_closed_rectification_of_a_rating_set_aside_later_leaves_the_figures(world):
+    from daiban.cases.models import Rating
+    from daiban.supervision import services as supervision
+    from daiban.supervision.models import Rectification
+
+    cases = build(world)
+    rectification = Rectification.objects.get(case=cases["B"])
+    supervision.close_rectification(
+        rectification,
+        actor=world.director,
+        result="已向群众解释并补办",
+        recontacted=True,
+        recontact_note="群众表示理解",
+    )
+    rating = Rating.objects.get(case=cases["B"])
+    appeal = supervision.file_appeal(
+        rating, actor=world.agent, reason="评价针对的是部门，不是代办员"
+    )
+    supervision.decide_appeal(
+        appeal, actor=world.director, overturn=True, decision="情况属实，予以撤销"
+    )
+    assert Rectification.objects.get(pk=rectification.pk).status == Rectification.Status.CLOSED
+    assert selectors.totals(_scope(world), MAR, MAR)["rectifications"] == 0
+    assert not selectors.cases_for(
+        world.director, _scope(world), "rectifications", MAR, MAR
+    ).exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from daiban.audit.models import AuditRecord
 from daiban.conftest import at, verified_login
+from daiban.evaluation.models import PaymentSheet
 from daiban.evaluation.services import approve_sheet, prepare_sheet
 from daiban.figures.tests.fixture import build
 
@@ -247,3 +248,67 @@ def test_a_village_agent_sees_their_own_score_and_pay(client, world):
     for person in (world.petition_agent, world.director):
         verified_login(client, person)
         assert client.get(reverse("evaluation:mine")).status_code == 403
+
+
+def test_odd_numbers_and_far_months_get_no_error(client, world):
+    for user in (world.director, world.supervisor):
+        verified_login(client, user)
+        for name in (
+            "figures:dashboard",
+            "figures:cases",
+            "figures:report_pdf",
+            "evaluation:ranking",
+        ):
+            for params in (
+                {"township": "²"},
+                {"village": "²"},
+                {"from": "9999-12", "to": "9999-12"},
+                {"from": "0001-01", "to": "0001-01"},
+            ):
+                response = client.get(reverse(name), params)
+                assert response.status_code == 200, (name, params, response.status_code)
+    verified_login(client, world.director)
+    response = client.post(reverse("evaluation:prepare"), {"month": "0001-01"})
+    assert response.status_code == 302
+    assert not PaymentSheet.objects.exists()
+
+
+def test_a_stale_scheme_form_changes_nothing(client, world):
+    from daiban.evaluation.scores import scheme_for
+
+    scheme = scheme_for(world.county)
+    verified_login(client, world.supervisor)
+    page = client.get(reverse("evaluation:scheme")).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    form = {
+        "seen": seen,
+        "weight_on_time": 40,
+        "weight_satisfaction": 30,
+        "weight_volume": 20,
+        "weight_complete_papers": 10,
+        "cases_per_month": "4",
+        "min_completed": 1,
+        "pass_mark": "60",
+        "complaint_penalty": "2",
+        "rectification_penalty": "5",
+        "monthly_subsidy": "30.00",
+        "yearly_fund": "5000.00",
+        "fund_rule": "by_score",
+        "fare_per_km": "0.50",
+        "km_per_hour": "25",
+    }
+    # Someone else raises the pass mark meanwhile.
+    with time_machine.travel(at("2026-12-01"), tick=False):
+        from daiban.evaluation.services import update_scheme
+
+        update_scheme(scheme, actor=world.admin, pass_mark=70)
+    form["complaint_penalty"] = "3"
+    response = client.post(reverse("evaluation:scheme"), form, follow=True)
+    assert "修改了考核办法" in response.content.decode()
+    scheme.refresh_from_db()
+    assert scheme.pass_mark == 70 and scheme.complaint_penalty == 2
+    form.update(seen=scheme.updated_at.isoformat(), pass_mark="70", complaint_penalty="-1")
+    refused = client.post(reverse("evaluation:scheme"), form)
+    assert refused.status_code == 200
+    scheme.refresh_from_db()
+    assert scheme.complaint_penalty == 2
