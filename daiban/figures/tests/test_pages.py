@@ -14,6 +14,23 @@ from daiban.evaluation.services import approve_sheet, prepare_sheet
 from daiban.figures.tests.fixture import build
 
 PERIOD = {"from": "2026-01", "to": "2026-03"}
+# The default scheme, as its form posts it.
+SCHEME_FORM = {
+    "weight_on_time": 40,
+    "weight_satisfaction": 30,
+    "weight_volume": 20,
+    "weight_complete_papers": 10,
+    "cases_per_month": "4",
+    "min_completed": 1,
+    "pass_mark": "60",
+    "complaint_penalty": "2",
+    "rectification_penalty": "5",
+    "monthly_subsidy": "30.00",
+    "yearly_fund": "5000.00",
+    "fund_rule": "by_score",
+    "fare_per_km": "0.50",
+    "km_per_hour": "25",
+}
 
 
 def _get(client, user, name, **params):
@@ -178,22 +195,7 @@ def test_only_the_county_changes_the_scheme(client, world):
     verified_login(client, world.director)
     assert client.post(reverse("evaluation:scheme"), {"weight_on_time": 50}).status_code == 403
     verified_login(client, world.supervisor)
-    form = {
-        "weight_on_time": 50,
-        "weight_satisfaction": 30,
-        "weight_volume": 20,
-        "weight_complete_papers": 10,
-        "cases_per_month": "4",
-        "min_completed": 1,
-        "pass_mark": "60",
-        "complaint_penalty": "2",
-        "rectification_penalty": "5",
-        "monthly_subsidy": "30.00",
-        "yearly_fund": "5000.00",
-        "fund_rule": "by_score",
-        "fare_per_km": "0.50",
-        "km_per_hour": "25",
-    }
+    form = {**SCHEME_FORM, "weight_on_time": 50}
     refused = client.post(reverse("evaluation:scheme"), form)
     assert refused.status_code == 200 and "100" in refused.content.decode()
     form["weight_on_time"] = 40
@@ -280,23 +282,7 @@ def test_a_stale_scheme_form_changes_nothing(client, world):
     verified_login(client, world.supervisor)
     page = client.get(reverse("evaluation:scheme")).content.decode()
     seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
-    form = {
-        "seen": seen,
-        "weight_on_time": 40,
-        "weight_satisfaction": 30,
-        "weight_volume": 20,
-        "weight_complete_papers": 10,
-        "cases_per_month": "4",
-        "min_completed": 1,
-        "pass_mark": "60",
-        "complaint_penalty": "2",
-        "rectification_penalty": "5",
-        "monthly_subsidy": "30.00",
-        "yearly_fund": "5000.00",
-        "fund_rule": "by_score",
-        "fare_per_km": "0.50",
-        "km_per_hour": "25",
-    }
+    form = {**SCHEME_FORM, "seen": seen}
     # Someone else raises the pass mark meanwhile.
     with time_machine.travel(at("2026-12-01"), tick=False):
         from daiban.evaluation.services import update_scheme
