@@ -3,15 +3,19 @@
 import io
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from reportlab.platypus import Paragraph
 
+from daiban.documents import pdf as paper
 from daiban.people.models import Role
 
 from .models import PaymentSheet
 from .scores import AgentRow
+from .services import intact
 
 MONEY = "#,##0.00"
 PERCENT = "0.0%"
@@ -138,13 +142,13 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
                 c["accepted"],
                 c["completed"],
                 c["on_time"],
-                r.on_time_rate,
-                r.average_days,
+                c.on_time_rate,
+                c.average_days,
                 c["supplements"],
                 c["refused"],
                 c["withdrawn"],
                 c["rated"],
-                r.satisfaction_rate,
+                c.satisfaction_rate,
                 c["complaints"],
                 c["rectifications"],
                 r.score,
@@ -161,10 +165,6 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
 
 def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
     """The printed sheet agents sign for their money; a draft says it may not be paid."""
-    from django.utils import translation
-    from reportlab.platypus import Paragraph
-
-    from daiban.documents import pdf as paper
 
     with translation.override("zh-hans"):
         s = paper.styles()
@@ -215,8 +215,6 @@ def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
                 "who": sheet.approved_by.display_name,
                 "day": paper.cn_date(sheet.approved_at),
             }
-            from .services import intact
-
             if not intact(sheet):
                 status = _(
                     "This sheet no longer matches what was approved: it was changed outside the system."

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from daiban.figures.models import VillageTally
+from daiban.figures.selectors import Figures, month_list
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township
 
@@ -36,11 +37,6 @@ def scheme_for(county: County | int) -> Scheme:
     return scheme
 
 
-def months_between(start: datetime.date, end: datetime.date) -> int:
-    """Months from `start` to `end`, both first days of a month, both counted."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 def _q(value) -> Decimal:
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
@@ -52,27 +48,12 @@ def _ratio(num: int, den: int) -> Decimal:
 @dataclass
 class AgentRow:
     agent: User
-    counts: dict[str, int]
+    counts: Figures  # the sums, with on_time_rate, satisfaction_rate, average_days
     score: Decimal | None = None
     formula: str = ""
     rank_township: int | None = None
     rank_county: int | None = None
     parts: list[tuple[str, Decimal]] = field(default_factory=list)
-
-    def rate(self, num: str, den: str) -> Decimal | None:
-        return _ratio(self.counts[num], self.counts[den]) if self.counts[den] else None
-
-    @property
-    def on_time_rate(self):
-        return self.rate("on_time", "completed")
-
-    @property
-    def satisfaction_rate(self):
-        return self.rate("satisfied", "rated")
-
-    @property
-    def average_days(self):
-        return self.rate("work_days", "completed")
 
 
 def score(scheme: Scheme, counts: dict[str, int], months: int) -> tuple[Decimal, str, list]:
@@ -163,10 +144,10 @@ def evaluate(
         .annotate(**{m: Sum(m) for m in COUNTED})
     )
     by_agent = {row.pop("agent_id"): row for row in sums}
-    months = months_between(start, end)
+    months = len(month_list(start, end))
     rows = []
     for agent in agents:
-        counts = {m: by_agent.get(agent.pk, {}).get(m) or 0 for m in COUNTED}
+        counts = Figures({m: by_agent.get(agent.pk, {}).get(m) or 0 for m in COUNTED})
         row = AgentRow(agent=agent, counts=counts)
         if counts["completed"] >= max(scheme.min_completed, 1):
             row.score, row.formula, row.parts = score(scheme, counts, months)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from daiban.audit import trail
 from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
+from daiban.figures.selectors import first_of_month, next_month
 from daiban.notifications import services as sms
 from daiban.people.models import Role, User
 from daiban.places.models import Township
@@ -69,20 +70,12 @@ def _may_prepare(actor: User, township: Township) -> None:
         raise Forbidden(_("The center director prepares the township's payment sheet."))
 
 
-def _first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 @transaction.atomic
 def prepare_sheet(township: Township, month: datetime.date, *, actor: User) -> PaymentSheet:
     """Work out (or work out again) the month's sheet while it is a draft."""
     _may_prepare(actor, township)
-    month = _first_of_month(month)
-    if month > _first_of_month(timezone.localdate()):
+    month = first_of_month(month)
+    if month > first_of_month(timezone.localdate()):
         raise Invalid(_("That month has not begun."), {"month": [_("Choose a past month.")]})
     sheet = PaymentSheet.objects.select_for_update().filter(township=township, month=month).first()
     if sheet is not None and sheet.status == PaymentSheet.Status.APPROVED:
@@ -213,7 +206,7 @@ def approve_sheet(
         raise Forbidden(_("Someone other than the person who prepared the sheet approves it."))
     if fresh.status != PaymentSheet.Status.DRAFT:
         raise NotAllowed(_("This payment sheet was approved already."))
-    month_end = _next_month(fresh.month)
+    month_end = next_month(fresh.month)
     if timezone.localdate() < month_end:
         raise NotAllowed(_("A month's sheet is approved after the month has ended."))
     if timezone.localtime(fresh.prepared_at).date() < month_end:

@@ -56,7 +56,7 @@ EXPECTED = {
 }
 
 
-def _accept(world: World, item, day: str, agent=None, resident=None) -> Case:
+def accept_case(world: World, item, day: str, agent=None, resident=None) -> Case:
     agent = agent or world.agent
     resident = resident or world.resident
     case = lifecycle.start_case(actor=agent, resident=resident, item=item, at=at(day, 9))
@@ -71,7 +71,7 @@ def _accept(world: World, item, day: str, agent=None, resident=None) -> Case:
     )
 
 
-def _to(world: World, case: Case, department, clerk, day: str) -> None:
+def send_to(world: World, case: Case, department, clerk, day: str) -> None:
     papers = list(case.papers.values_list("pk", flat=True))
     lifecycle.hand_over(
         case.pk, actor=case.agent, to_department=department, paper_ids=papers, at=at(day, 15)
@@ -79,7 +79,7 @@ def _to(world: World, case: Case, department, clerk, day: str) -> None:
     lifecycle.confirm_receipt(case.pk, actor=clerk, at=at(day, 16))
 
 
-def _back_and_reply(world: World, case: Case, clerk, day: str) -> None:
+def back_and_reply(world: World, case: Case, clerk, day: str) -> None:
     papers = list(case.papers.filter(returned_at__isnull=True).values_list("pk", flat=True))
     lifecycle.hand_over(case.pk, actor=clerk, to_user=world.agent, paper_ids=papers, at=at(day, 9))
     lifecycle.confirm_receipt(case.pk, actor=world.agent, at=at(day, 10))
@@ -88,17 +88,17 @@ def _back_and_reply(world: World, case: Case, clerk, day: str) -> None:
 
 def build(world: World) -> dict[str, Case]:
     cases = {}
-    a = _accept(world, world.passbook, "2026-01-30")
-    _to(world, a, world.finance, world.clerk_finance, "2026-01-30")
+    a = accept_case(world, world.passbook, "2026-01-30")
+    send_to(world, a, world.finance, world.clerk_finance, "2026-01-30")
     lifecycle.record_result(a.pk, actor=world.clerk_finance, granted=True, at=at("2026-02-04", 17))
-    _back_and_reply(world, a, world.clerk_finance, "2026-02-05")
+    back_and_reply(world, a, world.clerk_finance, "2026-02-05")
     lifecycle.rate(a.pk, level=5, at=at("2026-02-10", 12))
     with time_machine.travel(at("2026-02-12", 9), tick=False):
         supervision.file_complaint(Case.objects.get(pk=a.pk), about="agent", text="说话不耐烦")
     cases["A"] = a
 
-    b = _accept(world, world.passbook, "2026-03-02")
-    _to(world, b, world.finance, world.clerk_finance, "2026-03-02")
+    b = accept_case(world, world.passbook, "2026-03-02")
+    send_to(world, b, world.finance, world.clerk_finance, "2026-03-02")
     material = complete_checklist(world.passbook)[0]
     lifecycle.request_supplement(
         b.pk,
@@ -115,13 +115,13 @@ def build(world: World) -> dict[str, Case]:
         at=at("2026-03-10"),
     )
     lifecycle.record_result(b.pk, actor=world.clerk_finance, granted=True, at=at("2026-03-18", 17))
-    _back_and_reply(world, b, world.clerk_finance, "2026-03-19")
+    back_and_reply(world, b, world.clerk_finance, "2026-03-19")
     with time_machine.travel(at("2026-03-20", 12), tick=False):
         lifecycle.rate(b.pk, level=2, at=at("2026-03-20", 12))
         supervision.open_rectification_for_rating(Case.objects.get(pk=b.pk))
     cases["B"] = b
 
-    c = _accept(world, world.passbook, "2026-03-04")
+    c = accept_case(world, world.passbook, "2026-03-04")
     lifecycle.withdraw(c.pk, actor=world.agent, reason="群众申请撤回", at=at("2026-03-05"))
     cases["C"] = c
 
@@ -131,8 +131,8 @@ def build(world: World) -> dict[str, Case]:
     lifecycle.refuse(d, actor=world.agent, reason="不属于代办范围", at=at("2026-03-05"))
     cases["D"] = d
 
-    e = _accept(world, world.birth, "2026-03-10")
-    _to(world, e, world.family_planning, world.clerk_family_planning, "2026-03-10")
+    e = accept_case(world, world.birth, "2026-03-10")
+    send_to(world, e, world.family_planning, world.clerk_family_planning, "2026-03-10")
     lifecycle.record_result(
         e.pk,
         actor=world.clerk_family_planning,
@@ -142,14 +142,14 @@ def build(world: World) -> dict[str, Case]:
     )
     cases["E"] = e
 
-    cases["P"] = _accept(world, world.petition, "2026-03-02", agent=world.petition_agent)
+    cases["P"] = accept_case(world, world.petition, "2026-03-02", agent=world.petition_agent)
     return {key: Case.objects.get(pk=case.pk) for key, case in cases.items()}
 
 
 def completed_by(world: World, agent, resident, day: str, on_time: bool = True) -> Case:
     """A passbook case of `agent`'s, granted on the day (or 10 working days later)."""
-    case = _accept(world, world.passbook, day, agent=agent, resident=resident)
-    _to(world, case, world.finance, world.clerk_finance, day)
+    case = accept_case(world, world.passbook, day, agent=agent, resident=resident)
+    send_to(world, case, world.finance, world.clerk_finance, day)
     end = at(day, 17) if on_time else at(day, 17) + datetime.timedelta(days=14)
     lifecycle.record_result(case.pk, actor=world.clerk_finance, granted=True, at=end)
     return case

@@ -1,10 +1,18 @@
 import datetime
+import io
 from decimal import Decimal
 
+from django.core.management import call_command
+
+from daiban.cases import lifecycle
+from daiban.cases.models import Rating
+from daiban.conftest import at
 from daiban.figures import selectors
 from daiban.figures.models import MEASURES, ItemTally, VillageTally
 from daiban.figures.services import rebuild
-from daiban.figures.tests.fixture import EXPECTED, build
+from daiban.figures.tests.fixture import EXPECTED, accept_case, build, send_to
+from daiban.supervision import services as supervision
+from daiban.supervision.models import Rectification
 
 JAN, FEB, MAR = (datetime.date(2026, m, 1) for m in (1, 2, 3))
 
@@ -113,8 +121,6 @@ def test_the_running_tallies_equal_a_rebuild_from_the_cases(world):
 
 def test_a_set_aside_rating_leaves_the_figures(world):
     cases = build(world)
-    from daiban.cases.models import Rating
-    from daiban.supervision import services as supervision
 
     rating = Rating.objects.get(case=cases["B"])
     appeal = supervision.file_appeal(
@@ -142,12 +148,10 @@ def test_scope_follows_the_person(world):
 
 
 def test_county_items_save_trips_to_the_county_seat(world):
-    from daiban.cases import lifecycle
-    from daiban.conftest import at
-    from daiban.figures.tests.fixture import _accept, _to
-
-    case = _accept(world, world.subsistence, "2026-03-02")  # decided by the county; 5 trips saved
-    _to(world, case, world.civil_affairs, world.clerk_civil_affairs, "2026-03-02")
+    case = accept_case(
+        world, world.subsistence, "2026-03-02"
+    )  # decided by the county; 5 trips saved
+    send_to(world, case, world.civil_affairs, world.clerk_civil_affairs, "2026-03-02")
     lifecycle.record_result(
         case.pk,
         actor=world.clerk_civil_affairs,
@@ -167,10 +171,6 @@ def test_county_items_save_trips_to_the_county_seat(world):
 
 
 def test_the_rebuild_command_reports_what_it_read(world):
-    import io
-
-    from django.core.management import call_command
-
     build(world)
     before = _tally_rows()
     out = io.StringIO()
@@ -180,10 +180,6 @@ def test_the_rebuild_command_reports_what_it_read(world):
 
 
 def test_a_closed_rectification_of_a_rating_set_aside_later_leaves_the_figures(world):
-    from daiban.cases.models import Rating
-    from daiban.supervision import services as supervision
-    from daiban.supervision.models import Rectification
-
     cases = build(world)
     rectification = Rectification.objects.get(case=cases["B"])
     supervision.close_rectification(
