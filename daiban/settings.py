@@ -55,6 +55,14 @@ DATA_KEYS = env.strings("DAIBAN_DATA_KEYS") or [
 ]
 # Keyed hash for exact look-up of ID numbers and phones; never rotated casually.
 HASH_KEY = _required_secret("DAIBAN_HASH_KEY", "hash_key", _token)
+# Audit-trail keys (HMAC of every record): the first signs, all verify (docs/security.md).
+AUDIT_KEYS = env.strings("DAIBAN_AUDIT_KEYS") or [
+    _required_secret("DAIBAN_AUDIT_KEYS", "audit_key", _token)
+]
+# The audit chain's daily anchors: an append-only file to ship off the machine.
+AUDIT_ANCHOR_FILE = Path(
+    env.string("DAIBAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
+)
 
 ALLOWED_HOSTS = env.strings("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if TESTING:

@@ -1,4 +1,5 @@
-"""The audit trail: append-only and hash-chained, so a changed or missing row shows."""
+"""The audit trail: append-only and chained by HMAC under a key kept outside the
+database, so a changed, missing or re-computed row shows (daiban/audit/seal.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,8 @@ class AuditRecord(models.Model):
     address = models.CharField(pgettext_lazy("network", "address"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)  # HMAC-SHA256 under the key `key_id`
+    key_id = models.CharField(_("audit key"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("audit record")
@@ -37,3 +39,6 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, default="0" * 64)
+    # The purge mark's own HMAC, so a database writer cannot move it forward.
+    anchor_key = models.CharField(max_length=16, blank=True)
+    anchor_mac = models.CharField(max_length=64, blank=True)

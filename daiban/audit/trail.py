@@ -1,23 +1,25 @@
 """Write and verify the audit trail.
 
-Each record's hash covers its own fields and the previous record's hash. Writers
-serialise on the single AuditHead row (SELECT … FOR UPDATE on PostgreSQL; SQLite's
-BEGIN IMMEDIATE), inside the caller's transaction, so a step and its record commit
-together or not at all.
+Each record's HMAC (daiban/audit/seal.py) covers its own fields, the previous record's
+HMAC and the key's fingerprint; the key lives outside the database. Writers serialise
+on the single AuditHead row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN
+IMMEDIATE), inside the caller's transaction, so a step and its record commit together
+or not at all. The head is anchored daily outside the database (daiban/audit/anchors.py).
 """
 
 import datetime
-import hashlib
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from daiban.audit import anchors, seal
 from daiban.audit.context import current_address
 from daiban.audit.models import AuditHead, AuditRecord
 
-GENESIS = "0" * 64
+GENESIS = seal.GENESIS
 KEEP_DAYS = 180
 
 
@@ -29,31 +31,6 @@ def _place(user) -> str:
         if place is not None:
             return str(place)
     return ""
-
-
-def _payload(record: AuditRecord) -> str:
-    return json.dumps(
-        {
-            "seq": record.seq,
-            "at": record.at.isoformat(),
-            "user_id": record.user_id,
-            "username": record.username,
-            "place": record.place,
-            "action": record.action,
-            "object_type": record.object_type,
-            "object_id": record.object_id,
-            "outcome": record.outcome,
-            "address": record.address,
-            "detail": record.detail,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def digest(prev_hash: str, record: AuditRecord) -> str:
-    return hashlib.sha256(f"{prev_hash}|{_payload(record)}".encode()).hexdigest()
 
 
 def record(
@@ -89,7 +66,8 @@ def record(
             detail=json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
             prev_hash=head.last_hash,
         )
-        entry.hash = digest(head.last_hash, entry)
+        entry.key_id = seal.current_key_id()
+        entry.hash = seal.seal(head.last_hash, entry, entry.key_id)
         entry.save()
         AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
@@ -101,11 +79,45 @@ class Verdict:
     checked: int
     problem: str = ""
     seq: int | None = None
+    anchors: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def verify() -> Verdict:
-    """Walk the chain from its anchor; report the first record that does not fit."""
+    """Walk the chain from its purge mark with the keys, and compare it with the anchors
+    kept outside the database; report the first record that does not fit."""
     head, _ = AuditHead.objects.get_or_create(pk=1)
+    anchored, unreadable = anchors.read()
+    notes = [f"line {n} of {anchors.path()} cannot be read" for n in unreadable]
+    if not anchored:
+        notes.append(f"no anchors in {anchors.path()}: records cut off the end cannot be seen")
+
+    def broken(checked: int, problem: str, seq: int) -> Verdict:
+        return Verdict(False, checked, problem, seq, len(anchored), notes)
+
+    if head.anchor_seq:
+        try:
+            mark = seal.seal_purge_mark(head.anchor_seq, head.anchor_hash, head.anchor_key)
+        except seal.UnknownKey:
+            mark = None
+        if mark is None or not seal.matches(mark, head.anchor_mac):
+            return broken(
+                0,
+                f"the purge mark at record {head.anchor_seq} is not sealed with an audit key"
+                f" (records up to {head.anchor_seq} may have been deleted)",
+                head.anchor_seq,
+            )
+    at_seq = defaultdict(list)
+    for anchor in anchored:
+        if anchor.seq > head.anchor_seq:
+            at_seq[anchor.seq].append(anchor)
+        elif anchor.seq == head.anchor_seq and anchor.head != head.anchor_hash:
+            return broken(
+                0,
+                f"the purge mark at record {anchor.seq} differs from the anchor of {anchor.at}",
+                anchor.seq,
+            )
+
     expected_seq, prev = head.anchor_seq + 1, head.anchor_hash
     checked = 0
     for entry in (
@@ -114,28 +126,53 @@ def verify() -> Verdict:
         .iterator(chunk_size=2000)
     ):
         if entry.seq != expected_seq:
-            return Verdict(
-                False, checked, f"record {expected_seq} is missing (deleted)", expected_seq
-            )
+            return broken(checked, f"record {expected_seq} is missing (deleted)", expected_seq)
         if entry.prev_hash != prev:
-            return Verdict(
-                False,
+            return broken(
+                checked, f"record {entry.seq} does not follow record {entry.seq - 1}", entry.seq
+            )
+        try:
+            expected = seal.seal(prev, entry, entry.key_id)
+        except seal.UnknownKey:
+            return broken(
                 checked,
-                f"record {entry.seq} does not follow record {entry.seq - 1}",
+                f"record {entry.seq} was changed: it is not sealed with any audit key"
+                f" (key {entry.key_id or 'none'!r} is not in DAIBAN_AUDIT_KEYS)",
                 entry.seq,
             )
-        if digest(prev, entry) != entry.hash:
-            return Verdict(False, checked, f"record {entry.seq} was changed", entry.seq)
+        if not seal.matches(expected, entry.hash):
+            return broken(checked, f"record {entry.seq} was changed", entry.seq)
+        for anchor in at_seq.get(entry.seq, ()):
+            if anchor.head != entry.hash:
+                return broken(
+                    checked,
+                    f"record {entry.seq} differs from the anchor of {anchor.at}",
+                    entry.seq,
+                )
         prev, expected_seq = entry.hash, expected_seq + 1
         checked += 1
-    if expected_seq - 1 != head.last_seq or prev != head.last_hash:
-        return Verdict(
-            False,
+    last = expected_seq - 1
+    latest = max(anchored, key=lambda a: a.seq, default=None)
+    if latest is not None and latest.seq > last:
+        return broken(
+            checked,
+            f"records {expected_seq} to {latest.seq} are missing: the chain ends before the"
+            f" anchor of {latest.at} (cut off)",
+            expected_seq,
+        )
+    if last > head.last_seq:
+        return broken(
+            checked,
+            f"record {head.last_seq + 1} is past the chain's head (added behind the trail)",
+            head.last_seq + 1,
+        )
+    if last != head.last_seq or prev != head.last_hash:
+        return broken(
             checked,
             f"records {expected_seq} to {head.last_seq} are missing (deleted)",
             expected_seq,
         )
-    return Verdict(True, checked)
+    return Verdict(True, checked, anchors=len(anchored), notes=notes)
 
 
 class PurgeRefused(Exception):
@@ -155,5 +192,8 @@ def purge(before: datetime.date, today: datetime.date | None = None) -> int:
         return 0
     deleted, _ = AuditRecord.objects.filter(seq__lte=last.seq).delete()
     head.anchor_seq, head.anchor_hash = last.seq, last.hash
-    head.save(update_fields=["anchor_seq", "anchor_hash"])
+    head.anchor_key = seal.current_key_id()
+    head.anchor_mac = seal.seal_purge_mark(last.seq, last.hash, head.anchor_key)
+    head.save(update_fields=["anchor_seq", "anchor_hash", "anchor_key", "anchor_mac"])
+    record("audit.purge", detail={"through": last.seq, "before": before.isoformat()}, address="")
     return deleted
