@@ -1,10 +1,15 @@
 """Queue a text message once per event, and deliver it once."""
 
 import datetime
+import logging
+import os
+import socket
+import threading
+import uuid
 from functools import partial
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from daiban.notifications.backends import get_backend
@@ -13,7 +18,13 @@ from daiban.notifications.texts import render
 from daiban.people import crypto
 from daiban.people.phone import mask_phone
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 4
+# A sending worker renews its claim every LEASE / 4; a claim not renewed for LEASE
+# belongs to a worker that died, and the message is released to be tried again.
+LEASE = datetime.timedelta(minutes=2)
+# Rows claimed before claims had heartbeats (none are written any more).
 STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
@@ -42,44 +53,142 @@ def _enqueue(sms_id: int) -> None:
     deliver_sms(sms_id)
 
 
+def _claim_token() -> str:
+    """Who holds a claim: host, process, thread, and a nonce unique to this attempt."""
+    nonce = uuid.uuid4().hex[:12]
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident()}:{nonce}"
+
+
+class Heartbeat:
+    """Renews a claim every LEASE / 4 from its own thread while the provider call runs.
+
+    When the worker dies, the heartbeat dies with it; that, not the message's age, is
+    what lets `release_stuck` hand the message to another worker. Inside a transaction
+    (tests, an on-commit run in a request) the claim is not visible to anyone else, so
+    there is nothing to renew and no second connection is opened.
+    """
+
+    def __init__(self, sms_id: int, token: str):
+        self.sms_id, self.token = sms_id, token
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self):
+        if not connection.in_atomic_block:
+            self._thread = threading.Thread(
+                target=self._run, name=f"sms-heartbeat-{self.sms_id}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(LEASE.total_seconds() / 4):
+                renewed = Sms.objects.filter(
+                    pk=self.sms_id, status=Sms.Status.SENDING, claimed_by=self.token
+                ).update(heartbeat_at=timezone.now())
+                if not renewed:
+                    self.lost = True
+                    return
+        finally:
+            connection.close()
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        return False
+
+
 def deliver(sms_id: int) -> bool:
     """Send one queued message. False if it was sent already or another worker has it.
 
     The conditional UPDATE is the claim: of two workers (or a retry racing the first
-    try), exactly one moves the row to `sending`.
+    try), exactly one moves the row to `sending`, under its own token. The claim is
+    renewed while the provider works (Heartbeat), and the outcome is written only while
+    the claim is still ours, or nobody's: if the claim lapsed and another worker holds
+    the message now, we change nothing.
     """
+    token, now = _claim_token(), timezone.now()
     claimed = Sms.objects.filter(
         pk=sms_id, status__in=[Sms.Status.QUEUED, Sms.Status.FAILED]
-    ).update(status=Sms.Status.SENDING, attempts=F("attempts") + 1)
+    ).update(
+        status=Sms.Status.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_by=token,
+        claimed_at=now,
+        heartbeat_at=now,
+    )
     if not claimed:
         return False
     sms = Sms.objects.get(pk=sms_id)
+    ours = Sms.objects.filter(pk=sms_id, status=Sms.Status.SENDING, claimed_by=token)
     try:
-        provider_id = get_backend().send(
-            phone=crypto.decrypt(sms.phone_encrypted), body=sms.body, key=sms.key
-        )
+        with Heartbeat(sms_id, token):
+            provider_id = get_backend().send(
+                phone=crypto.decrypt(sms.phone_encrypted), body=sms.body, key=sms.key
+            )
     except Exception as exc:
         status = Sms.Status.GAVE_UP if sms.attempts >= MAX_ATTEMPTS else Sms.Status.FAILED
-        Sms.objects.filter(pk=sms_id).update(status=status, error=repr(exc)[:1000])
+        ours.update(status=status, error=repr(exc)[:1000])
         raise
-    Sms.objects.filter(pk=sms_id).update(
-        status=Sms.Status.SENT, provider_id=provider_id, sent_at=timezone.now(), error=""
+    # Sent: record it while the claim is ours, or if it was released and nobody has
+    # taken it yet (then it must not be sent again).
+    marked = (
+        Sms.objects.filter(pk=sms_id)
+        .filter(
+            Q(status=Sms.Status.SENDING, claimed_by=token)
+            | Q(status__in=[Sms.Status.QUEUED, Sms.Status.FAILED])
+        )
+        .update(
+            status=Sms.Status.SENT,
+            provider_id=provider_id,
+            sent_at=timezone.now(),
+            error="",
+            claimed_by=token,
+        )
     )
+    if not marked:
+        logger.error(
+            "text message %s was sent after its claim lapsed and another worker took it;"
+            " the provider's idempotency key %s must drop the second",
+            sms_id,
+            sms.key,
+        )
     return True
 
 
 def release_stuck(now: datetime.datetime | None = None) -> list[int]:
-    """Messages left `sending` by a worker that died are tried again (with the same key)."""
+    """Messages whose worker stopped renewing its claim are tried again (same key).
+
+    Not by age: a slow send by a live worker keeps its heartbeat fresh and is left
+    alone. Each release is a conditional UPDATE on the same holder and the same stale
+    heartbeat, so a worker renewing or finishing at that moment wins or loses cleanly.
+    """
     now = now or timezone.now()
-    stuck = list(
-        Sms.objects.filter(status=Sms.Status.SENDING, created_at__lt=now - STUCK_AFTER).values_list(
-            "pk", flat=True
+    lapsed = Q(heartbeat_at__lt=now - LEASE) | Q(
+        heartbeat_at__isnull=True, created_at__lt=now - STUCK_AFTER
+    )
+    stale = list(
+        Sms.objects.filter(lapsed, status=Sms.Status.SENDING).values_list(
+            "pk", "claimed_by", "attempts"
         )
     )
-    Sms.objects.filter(pk__in=stuck, status=Sms.Status.SENDING).update(status=Sms.Status.FAILED)
-    for sms_id in stuck:
-        transaction.on_commit(partial(_enqueue, sms_id))
-    return stuck
+    released = []
+    for sms_id, holder, attempts in stale:
+        status = Sms.Status.GAVE_UP if attempts >= MAX_ATTEMPTS else Sms.Status.FAILED
+        if (
+            Sms.objects.filter(
+                lapsed, pk=sms_id, status=Sms.Status.SENDING, claimed_by=holder
+            ).update(
+                status=status, error=f"released: {holder or 'a worker'} stopped renewing its claim"
+            )
+            and status == Sms.Status.FAILED
+        ):
+            released.append(sms_id)
+            transaction.on_commit(partial(_enqueue, sms_id))
+    return released
 
 
 def case_values(case) -> dict:

@@ -23,10 +23,15 @@ def on_event(event_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*/30"))
 def sweep() -> dict:
-    """Deadlines, escalation, rating reminders and stuck messages, every half hour."""
+    """Deadlines, escalation and rating reminders, every half hour."""
     from daiban.supervision import sweeps
 
     with translation.override("zh-hans"):
-        result = sweeps.run(timezone.localdate())
-    services.release_stuck()
-    return result
+        return sweeps.run(timezone.localdate())
+
+
+@db_periodic_task(crontab(minute="*"))
+def release_stuck_sms() -> list[int]:
+    """Every minute: messages whose sending worker died (its claim not renewed within
+    services.LEASE) are queued again."""
+    return services.release_stuck()
