@@ -3,6 +3,8 @@
 See docs/operations.md for every variable.
 """
 
+import contextlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -11,8 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from daiban import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Everything Daiban writes — the SQLite database and its journal, the task queue,
+# uploads, the text-message log, development keys — is for its own user only: files
+# 0600, directories 0700. Set here so the web server, the worker and every command
+# (all of which load these settings first) create them so.
+os.umask(0o077)
 VAR_DIR = Path(env.string("DAIBAN_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+with contextlib.suppress(PermissionError):  # someone else's directory: theirs to set
+    VAR_DIR.chmod(0o700)
 
 DEBUG = env.boolean("DAIBAN_DEBUG", False)
 TESTING = env.boolean("DAIBAN_TESTING", False)
@@ -117,16 +126,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one account lock it for 30 minutes (django-axes).
+# Behind a reverse proxy: the header it sets with the client's address (X-Real-IP or
+# X-Forwarded-For), and for X-Forwarded-For how many proxies append to it. Unset, only
+# the connection's address counts: a header anyone can send is never believed.
+DAIBAN_TRUSTED_PROXY_HEADER = env.string("DAIBAN_TRUSTED_PROXY_HEADER", "") or ""
+if DAIBAN_TRUSTED_PROXY_HEADER and not DAIBAN_TRUSTED_PROXY_HEADER.startswith("HTTP_"):
+    DAIBAN_TRUSTED_PROXY_HEADER = "HTTP_" + DAIBAN_TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+DAIBAN_TRUSTED_PROXY_COUNT = env.integer("DAIBAN_TRUSTED_PROXY_COUNT", 1, minimum=1)
+
+# Five wrong passwords for one account from one address lock that pair for 30 minutes
+# (django-axes): someone guessing from elsewhere cannot lock a person out of their own
+# office. Many failures for one account from many addresses pause it everywhere
+# (DAIBAN_LOGIN_ACCOUNT_LIMIT in 30 minutes); a center director can unlock an agent.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked.html"
 AXES_VERBOSE = False
-# Locked per account on purpose: a township office shares one address, and locking the
-# address would lock out every clerk behind it after one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "daiban.core.client.client_address"
+AXES_HANDLER = "daiban.people.lockout.LockoutHandler"
+DAIBAN_LOGIN_ACCOUNT_LIMIT = env.integer("DAIBAN_LOGIN_ACCOUNT_LIMIT", 20, minimum=5)
 
 # Idle time-out: the session lasts 30 minutes from the last request.
 SESSION_COOKIE_AGE = env.integer("DAIBAN_IDLE_MINUTES", 30, minimum=1) * 60

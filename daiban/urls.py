@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("daiban.api.urls")),
     path("open311/v2/", include("daiban.open311.urls")),
     path("residents/", include("daiban.people.urls")),
+    path("staff/", include("daiban.people.staff_urls")),
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.figures.urls")),
     path("", include("daiban.evaluation.urls")),

@@ -393,15 +393,27 @@ rate = _step(
 )
 
 
-@router.get("/track", response={200: s.TrackOut, **ERRORS}, tags=["tracking"])
+@router.get(
+    "/track", response={200: s.TrackOut, 429: s.ErrorOut, **ERRORS}, tags=["tracking"]
+)
 def track(request, code: str, digits: str):
     """What the public look-up shows (masked name, steps, holder as an office), for a
-    hotline or an app; the same neutral 404 for a wrong code or wrong digits."""
+    hotline or an app; the same neutral 404 for a wrong code or wrong digits, and the
+    same limit on guesses as the tracking page (shared counters; 429 once passed)."""
+    from daiban.portal import throttle
     from daiban.portal.selectors import find_for_tracking, progress
 
+    attempt = throttle.take(request, code)
+    if not attempt.allowed:
+        return 429, {
+            "code": "too_many_tries",
+            "message": throttle.too_many_tries(),
+            "fields": {},
+        }
     case = find_for_tracking(code, digits)
     if case is None:
         raise Http404
+    attempt.was_right()
     found = progress(case)
     return {
         "item": found.item,

@@ -3,13 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from daiban.people import crypto
+from daiban.audit import trail
+from daiban.people import crypto, lockout
 from daiban.people.forms import ResidentForm
 from daiban.people.idnumber import parse_id_number
+from daiban.people.models import Role, User
 from daiban.people.phone import parse_phone
 from daiban.people.selectors import likely_duplicates, search_residents, visible_residents
 from daiban.people.services import register_resident
@@ -109,8 +115,6 @@ def register(request):
 @login_required
 def reveal(request, pk):
     """POST a reason, get the full number once; every attempt is in the audit trail."""
-    from django.http import Http404
-
     from daiban.people.models import Resident
     from daiban.people.services import reveal as reveal_value
 
@@ -142,3 +146,57 @@ def reveal(request, pk):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ─── Staff of the township: log-in locks ─────────────────────────────────────
+# A center director can unlock the agents and clerks of the own township; anyone else,
+# or anyone outside it, gets 404.
+UNLOCKABLE_ROLES = [
+    Role.VILLAGE_AGENT,
+    Role.PETITION_AGENT,
+    Role.TOWNSHIP_AGENT,
+    Role.DEPARTMENT_CLERK,
+]
+
+
+def _township_staff(user):
+    if user.role != Role.CENTER_DIRECTOR or not user.township_id:
+        return User.objects.none()
+    return User.objects.filter(role__in=UNLOCKABLE_ROLES, is_active=True).filter(
+        Q(village__township_id=user.township_id) | Q(department__township_id=user.township_id)
+    )
+
+
+@login_required
+def staff(request):
+    people = list(
+        _township_staff(request.user)
+        .select_related("village", "department")
+        .order_by("role", "village__code", "department__name", "username")
+    )
+    if request.user.role != Role.CENTER_DIRECTOR:
+        raise Http404
+    locked = lockout.locked_usernames([p.username for p in people])
+    return render(
+        request,
+        "people/staff.html",
+        {"rows": [(person, person.username in locked) for person in people]},
+    )
+
+
+@login_required
+@require_POST
+def unlock(request, pk):
+    person = get_object_or_404(_township_staff(request.user), pk=pk)
+    with transaction.atomic():
+        cleared = lockout.unlock(person.username)
+        trail.record(
+            "login.unlock",
+            user=request.user,
+            obj=person,
+            detail={"username": person.username, "records": cleared},
+        )
+    messages.success(
+        request, _("%(name)s can log in again.") % {"name": person.display_name or person.username}
+    )
+    return redirect("staff:list")

@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from daiban.catalog.models import ServiceItem
@@ -13,9 +12,6 @@ from daiban.places.models import Township, Village
 from daiban.portal import selectors, throttle
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
-# Failed look-ups allowed before a pause: per address, and per tracking code from anywhere.
-TRACK_TRIES_PER_ADDRESS = (10, 15 * 60)
-TRACK_TRIES_PER_CODE = (5, 60 * 60)
 LARGE_COOKIE = "daiban_large_text"
 
 
@@ -57,31 +53,20 @@ def village(request, code):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @require_http_methods(["GET", "POST"])
 def track(request):
     code = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
     context = {"code": code}
     if request.method == "POST":
-        address_key = f"track:ip:{_client_address(request)}"
-        code_key = f"track:code:{code}"
-        if (
-            throttle.peek(address_key) >= TRACK_TRIES_PER_ADDRESS[0]
-            or throttle.peek(code_key) >= TRACK_TRIES_PER_CODE[0]
-        ):
-            context["error"] = _("Too many tries. Please wait a while, or ask your village agent.")
+        attempt = throttle.take(request, code)
+        if not attempt.allowed:
+            context["error"] = throttle.too_many_tries()
             return render(request, "portal/track.html", context, status=429)
         case = selectors.find_for_tracking(code, request.POST.get("digits", ""))
         if case is None:
-            throttle.count(address_key, TRACK_TRIES_PER_ADDRESS[1])
-            throttle.count(code_key, TRACK_TRIES_PER_CODE[1])
-            context["error"] = _(
-                "No case matches this tracking code and these digits. Check the receipt and try again."
-            )
+            context["error"] = throttle.no_match()
             return render(request, "portal/track.html", context, status=404)
+        attempt.was_right()
         context["progress"] = selectors.progress(case)
         context["digits"] = request.POST.get("digits", "")
     return render(request, "portal/track.html", context)

@@ -198,26 +198,25 @@ def rate(request, token):
 @require_POST
 def complain(request):
     """From the tracking page: the same code and digits prove the complaint is the resident's."""
-    address_key = f"complain:ip:{request.META.get('REMOTE_ADDR', '')}"
-    if throttle.count(address_key, 3600) > 10:
+    code = request.POST.get("code", "")
+    attempt = throttle.take(request, code)
+    if not attempt.allowed:
+        # The same answer as the tracking page, whatever the digits: no oracle.
         return render(
             request,
             "portal/track.html",
-            {"error": _("Too many tries. Please wait a while, or ask your village agent.")},
+            {"error": throttle.too_many_tries(), "code": throttle.normalize_code(code)},
             status=429,
         )
-    case = portal.find_for_tracking(request.POST.get("code", ""), request.POST.get("digits", ""))
+    case = portal.find_for_tracking(code, request.POST.get("digits", ""))
     if case is None:
         return render(
             request,
             "portal/track.html",
-            {
-                "error": _(
-                    "No case matches this tracking code and these digits. Check the receipt and try again."
-                )
-            },
+            {"error": throttle.no_match(), "code": throttle.normalize_code(code)},
             status=404,
         )
+    attempt.was_right()
     try:
         services.file_complaint(
             case, about=request.POST.get("about", ""), text=request.POST.get("text", "")

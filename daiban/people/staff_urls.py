@@ -1,0 +1,9 @@
+from django.urls import path
+
+from daiban.people import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.staff, name="list"),
+    path("<int:pk>/unlock/", views.unlock, name="unlock"),
+]
