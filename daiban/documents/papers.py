@@ -1,11 +1,21 @@
 """The printed papers of a case, in Chinese, on A4."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from daiban.cases.models import Case, HandoverBatch, SupplementNotice
 from daiban.cases.selectors import tracking_url
-from daiban.documents.pdf import cn_date, fields, gap, grid, qr_image, render, styles
+from daiban.documents.pdf import (
+    cn_date,
+    fields,
+    gap,
+    grid,
+    markup,
+    para,
+    qr_image,
+    render,
+    styles,
+)
 from daiban.people.phone import national
 
 
@@ -27,14 +37,14 @@ def _heading(case: Case, title: str) -> list:
     s = styles()
     center = _center(case)
     return [
-        Paragraph(center.name if center else case.township.name, s["subtitle"]),
-        Paragraph(title, s["title"]),
+        para(center.name if center else case.township.name, s["subtitle"]),
+        para(title, s["title"]),
     ]
 
 
 def _signatures(*labels: str) -> Table:
     s = styles()
-    table = Table([[Paragraph(f"{label}：＿＿＿＿＿＿＿＿", s["body"]) for label in labels]])
+    table = Table([[para(f"{label}：＿＿＿＿＿＿＿＿", s["body"]) for label in labels]])
     table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 14)]))
     return table
 
@@ -69,9 +79,13 @@ def receipt(case: Case) -> bytes:
         [
             [
                 qr_image(url),
-                Paragraph(
-                    f"扫描二维码，或打开 {url.split('?')[0]} 输入查询码 <b>{case.tracking_code}</b> "
-                    "和手机号后四位，随时查询办理进度。原件由代办员保管并随办理结果一并退还。",
+                para(
+                    markup(
+                        "扫描二维码，或打开 {url} 输入查询码 <b>{code}</b> "
+                        "和手机号后四位，随时查询办理进度。原件由代办员保管并随办理结果一并退还。",
+                        url=url.split("?")[0],
+                        code=case.tracking_code,
+                    ),
                     s["body"],
                 ),
             ]
@@ -95,15 +109,20 @@ def entrustment(case: Case) -> bytes:
     """委托书: the resident entrusts the agent with this one affair."""
     s = styles()
     resident, agent = case.resident, case.agent
-    text = (
-        f"本人 <b>{resident.name}</b>（身份证号 {resident.id_number_masked}，住 {case.village.name}），"
-        f"自愿委托本村代办员 <b>{agent.display_name}</b> 代为办理 <b>{case.item.name}</b> 事项，"
+    text = markup(
+        "本人 <b>{resident}</b>（身份证号 {id_number}，住 {village}），"
+        "自愿委托本村代办员 <b>{agent}</b> 代为办理 <b>{item}</b> 事项，"
         "包括代为递交申请材料、代为领取办理结果和退还的原件。委托期限自签字之日起至该事项办结为止。"
-        "代办员不得收取任何费用。"
+        "代办员不得收取任何费用。",
+        resident=resident.name,
+        id_number=resident.id_number_masked,
+        village=case.village.name,
+        agent=agent.display_name,
+        item=case.item.name,
     )
     story = [
         *_heading(case, "群众事务代办委托书"),
-        Paragraph(text, s["body"]),
+        para(text, s["body"]),
         gap(6),
         fields(
             [
@@ -116,7 +135,7 @@ def entrustment(case: Case) -> bytes:
         gap(10),
         _signatures("委托人签字（按手印）", "代办员签字"),
         gap(4),
-        Paragraph("日期：　　　　年　　月　　日", s["body"]),
+        para("日期：　　　　年　　月　　日", s["body"]),
     ]
     return render(story, f"委托书 {case.item.name}")
 
@@ -133,9 +152,14 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
     pause = "补齐材料前，办理时限暂停计算。" if notice.pauses_clock else ""
     story = [
         *_heading(case, "一次性告知书"),
-        Paragraph(
-            f"<b>{case.resident.name}</b>：您申请办理的 <b>{case.item.name}</b> 事项，"
-            f"经审查，还需补齐下列材料。现一次性告知如下，请补齐后交本村代办员。{pause}",
+        para(
+            markup(
+                "<b>{resident}</b>：您申请办理的 <b>{item}</b> 事项，"
+                "经审查，还需补齐下列材料。现一次性告知如下，请补齐后交本村代办员。{pause}",
+                resident=case.resident.name,
+                item=case.item.name,
+                pause=pause,
+            ),
             s["body"],
         ),
         gap(),
@@ -162,15 +186,19 @@ def refusal_notice(case: Case) -> bytes:
     refused = case.events.filter(action="refused").select_related("actor").last()
     story = [
         *_heading(case, "不予受理告知书"),
-        Paragraph(
-            f"<b>{case.resident.name}</b>：您申请代办的 <b>{case.item.name}</b> 事项，"
-            "经审查，决定不予受理。理由如下：",
+        para(
+            markup(
+                "<b>{resident}</b>：您申请代办的 <b>{item}</b> 事项，"
+                "经审查，决定不予受理。理由如下：",
+                resident=case.resident.name,
+                item=case.item.name,
+            ),
             s["body"],
         ),
         gap(),
         grid([[case.refusal_reason]], [170], header=False),
         gap(),
-        Paragraph(
+        para(
             "如对本决定有异议，可向"
             f"{center.name if center else case.township.name}反映"
             f"{'（电话 ' + center.phone + '）' if center and center.phone else ''}。",
@@ -214,8 +242,8 @@ def handover_list(batch: HandoverBatch) -> bytes:
         )
     first = hops[0].case if hops else None
     story = [
-        Paragraph(_center(first).name if first and _center(first) else "", s["subtitle"]),
-        Paragraph("代办材料交接单", s["title"]),
+        para(_center(first).name if first and _center(first) else "", s["subtitle"]),
+        para("代办材料交接单", s["title"]),
         fields(
             [
                 ("交接单号", f"JJ-{batch.pk:06d}"),

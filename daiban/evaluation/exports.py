@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from reportlab.platypus import Paragraph
 
 from daiban.documents import pdf as paper
 from daiban.people.models import Role
@@ -223,10 +222,10 @@ def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
             status = _("DRAFT — not approved; nothing may be paid on it.")
         center = getattr(sheet.township, "center", None)
         story = [
-            Paragraph(center.name if center else sheet.township.name, s["subtitle"]),
-            Paragraph(title, s["title"]),
-            Paragraph(status, s["body"]),
-            Paragraph(
+            paper.para(center.name if center else sheet.township.name, s["subtitle"]),
+            paper.para(title, s["title"]),
+            paper.para(status, s["body"]),
+            paper.para(
                 _("Fund for the month: %(fund)s yuan; paid out %(paid)s; not paid out %(kept)s")
                 % {
                     "fund": sheet.fund_yuan,
@@ -238,7 +237,7 @@ def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:
             paper.gap(),
             paper.grid(rows, [10, 26, 36, 14, 20, 20, 20, 24]),
             paper.gap(8),
-            Paragraph(
+            paper.para(
                 _("Prepared by: %(who)s    Approved by: %(approver)s")
                 % {
                     "who": sheet.prepared_by.display_name,

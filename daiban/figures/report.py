@@ -17,7 +17,6 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
 
 from daiban.documents import pdf as paper
 from daiban.evaluation.scores import scheme_for
@@ -228,34 +227,34 @@ def pdf(r: Report) -> bytes:
     with translation.override(REPORT_LANGUAGE):
         s = paper.styles()
         story = [
-            Paragraph(r.title, s["title"]),
-            Paragraph(
+            paper.para(r.title, s["title"]),
+            paper.para(
                 _("%(period)s · made %(day)s · petitions are not included")
                 % {"period": r.period, "day": paper.cn_date(r.made_at)},
                 s["subtitle"],
             ),
             paper.gap(),
-            Paragraph(_("1. Overview"), s["body"]),
+            paper.para(_("1. Overview"), s["body"]),
             paper.fields(summary(r)),
             paper.gap(),
-            Paragraph(_("2. Cases accepted and completed, by month"), s["body"]),
+            paper.para(_("2. Cases accepted and completed, by month"), s["body"]),
             _month_chart(r),
             paper.grid(
                 [_headings(_("Month"))] + [_row(f"{m:%Y-%m}", f) for m, f in r.months],
                 [26, 22, 22, 26, 26, 26, 22],
             ),
             paper.gap(),
-            Paragraph(
+            paper.para(
                 _("3. By township") if r.scope.township is None else _("3. By village"), s["body"]
             ),
-            Paragraph(_("Trips saved for villagers:"), s["small"]),
+            paper.para(_("Trips saved for villagers:"), s["small"]),
             _place_chart(r),
             paper.grid(
                 [_headings()] + [_row(p.name, f) for p, f in r.places], [34, 20, 20, 24, 26, 24, 22]
             ),
             paper.gap(),
-            Paragraph(_("4. Items and places that did best, and slowest"), s["body"]),
-            Paragraph(
+            paper.para(_("4. Items and places that did best, and slowest"), s["body"]),
+            paper.para(
                 _("Only those with at least %(n)s completed cases are compared.")
                 % {"n": MIN_COMPLETED_TO_RANK},
                 s["small"],
@@ -267,15 +266,15 @@ def pdf(r: Report) -> bytes:
             (_("Places finished on time most often"), r.best_places),
             (_("Slowest places (average working days)"), r.slow_places),
         ):
-            story.append(Paragraph(title, s["small"]))
+            story.append(paper.para(title, s["small"]))
             body = [_row(o.name, f) for o, f in rows] or [
                 [_("Too few completed cases to compare.")] + [""] * 6
             ]
             story.append(paper.grid([_headings()] + body, [40, 18, 18, 24, 26, 24, 20]))
             story.append(paper.gap(2))
         story += [
-            Paragraph(_("5. How the figures are counted"), s["body"]),
-            Paragraph(
+            paper.para(_("5. How the figures are counted"), s["body"]),
+            paper.para(
                 _(
                     "A case counts in the month it was accepted, and as completed in the month "
                     "its result was recorded. On time: result recorded on or before the promised "

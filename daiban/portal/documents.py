@@ -3,10 +3,20 @@
 from django.conf import settings
 from django.utils import timezone, translation
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Table
+from reportlab.platypus import KeepTogether, PageBreak, Table
 
 from daiban.catalog.models import ServiceItem
-from daiban.documents.pdf import cn_date, fields, gap, grid, qr_image, render, styles
+from daiban.documents.pdf import (
+    cn_date,
+    fields,
+    gap,
+    grid,
+    markup,
+    para,
+    qr_image,
+    render,
+    styles,
+)
 from daiban.places.models import Township, Village
 from daiban.portal import selectors
 
@@ -32,11 +42,11 @@ def poster_pdf(village: Village) -> bytes:
         for item in items
     ]
     story = [
-        Paragraph(f"{village.township.name}　{village.name}", s["subtitle"]),
-        Paragraph("有事找代办员", big),
-        Paragraph("只找一个人　只进一道门", s["title"]),
-        Paragraph(f"村代办员　{agent.display_name if agent else '（待定）'}", big),
-        Paragraph(_phone(agent), huge),
+        para(f"{village.township.name}　{village.name}", s["subtitle"]),
+        para("有事找代办员", big),
+        para("只找一个人　只进一道门", s["title"]),
+        para(f"村代办员　{agent.display_name if agent else '（待定）'}", big),
+        para(_phone(agent), huge),
         gap(2),
         fields(
             [
@@ -56,7 +66,7 @@ def poster_pdf(village: Village) -> bytes:
             [
                 [
                     qr_image(village_url(village), 40),
-                    Paragraph(
+                    para(
                         "手机扫一扫，查看办事指南、代办员电话和办理进度。代办不收任何费用。",
                         s["body"],
                     ),
@@ -85,7 +95,11 @@ def _item_block(item: ServiceItem, s) -> KeepTogether:
         ("办理依据", item.legal_basis),
     ]
     return KeepTogether(
-        [Paragraph(f"<b>{item.code}　{item.name}</b>", s["body"]), fields(rows), gap(3)]
+        [
+            para(markup("<b>{code}　{name}</b>", code=item.code, name=item.name), s["body"]),
+            fields(rows),
+            gap(3),
+        ]
     )
 
 
@@ -99,14 +113,14 @@ def _booklet(township: Township) -> bytes:
     center = getattr(township, "center", None)
     story = [
         gap(40),
-        Paragraph(township.name, s["title"]),
-        Paragraph("群众事务代办　办事指南", s["title"].clone("cover", fontSize=28, leading=38)),
-        Paragraph(
+        para(township.name, s["title"]),
+        para("群众事务代办　办事指南", s["title"].clone("cover", fontSize=28, leading=38)),
+        para(
             f"{center.name}　{center.address}　电话 {center.phone}" if center else "", s["subtitle"]
         ),
-        Paragraph(f"{cn_date(timezone.localdate())}印", s["subtitle"]),
+        para(f"{cn_date(timezone.localdate())}印", s["subtitle"]),
         PageBreak(),
-        Paragraph("各村代办员", s["title"]),
+        para("各村代办员", s["title"]),
     ]
     rows = [["村委会", "村代办员", "电话", "信访代办员", "电话"]]
     for village in township.villages.order_by("code"):
@@ -123,9 +137,7 @@ def _booklet(township: Township) -> bytes:
         )
     story += [grid(rows, [36, 28, 36, 30, 40]), PageBreak()]
     for label, items in selectors.guide_groups():
-        story.append(
-            Paragraph(label, s["title"].clone("group", fontSize=16, leading=24, alignment=0))
-        )
+        story.append(para(label, s["title"].clone("group", fontSize=16, leading=24, alignment=0)))
         for item in items:
             story.append(_item_block(item, s))
     return render(story, f"{township.name}办事指南")
