@@ -29,9 +29,10 @@ def open_supervisions(user):
 
 
 def my_supervisions(user):
-    return Supervision.objects.filter(assignee=user, status="open").select_related(
-        "case__item", "case__village"
-    )
+    # Scoped like the rest: an item assigned before its case left the person's sight stays hidden.
+    return Supervision.objects.filter(
+        assignee=user, status="open", case__in=visible_cases(user)
+    ).select_related("case__item", "case__village")
 
 
 def pending_extensions(user):

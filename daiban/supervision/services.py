@@ -22,7 +22,7 @@ from daiban.supervision.models import (
     Rectification,
     Supervision,
 )
-from daiban.supervision.people import person_for
+from daiban.supervision.people import chain_for, person_for
 from daiban.workdays.calendar import WorkCalendar
 
 REVIEWERS = (Role.CENTER_DIRECTOR, Role.TOWNSHIP_LEADER, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR)
@@ -44,6 +44,18 @@ def _reviewer(actor: User, case: Case) -> None:
         raise Forbidden(_("Only the center director or a leader above may decide this."))
 
 
+def next_level(case: Case, level: int) -> tuple[int, User] | None:
+    """The first level from `level` up with someone in post who may open the case."""
+    chain = chain_for(case)
+    hop = open_hop(case)
+    while level <= len(chain):
+        assignee = person_for(chain[level - 1], case, hop)
+        if assignee is not None:
+            return level, assignee
+        level += 1
+    return None
+
+
 def open_supervision(
     case: Case,
     *,
@@ -52,16 +64,13 @@ def open_supervision(
     alert: Alert | None = None,
     complaint: Complaint | None = None,
 ) -> Supervision | None:
-    """Open the item at `level` of the chain (the first level with someone in post)."""
-    chain = settings.DAIBAN_ESCALATION_CHAIN
-    hop = open_hop(case)
-    while level <= len(chain):
-        assignee = person_for(chain[level - 1], case, hop)
-        if assignee is not None:
-            break
-        level += 1
-    else:
+    """Open the item at `level` of the case's chain (the first level with someone in post
+    who may open the case)."""
+    chain = chain_for(case)
+    found = next_level(case, level)
+    if found is None:
         return None
+    level, assignee = found
     answer_due = WorkCalendar.load().add(today, settings.DAIBAN_ANSWER_DAYS)
     try:
         with transaction.atomic():
@@ -226,7 +235,7 @@ def file_complaint(case: Case, *, about: str, text: str) -> Complaint:
             text=text[:2000],
             data={"about": about},
         )
-        level = settings.DAIBAN_ESCALATION_CHAIN.index(Role.CENTER_DIRECTOR) + 1
+        level = chain_for(case).index(Role.CENTER_DIRECTOR) + 1
         open_supervision(case, level=level, today=timezone.localdate(), complaint=complaint)
     return complaint
 

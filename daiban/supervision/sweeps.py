@@ -116,8 +116,15 @@ def escalate(today: datetime.date) -> int:
     escalated = 0
     late = Supervision.objects.filter(
         status=Supervision.Status.OPEN, answer_due__lt=today
-    ).select_related("case", "alert", "complaint")
+    ).select_related("case__township", "alert", "complaint")
     for supervision in late:
+        running = supervision.case.state not in (State.CLOSED, State.WITHDRAWN, State.REFUSED)
+        if (running or supervision.complaint) and not services.next_level(
+            supervision.case, supervision.level + 1
+        ):
+            # The top of the case's chain: it stays open with its assignee, still on the
+            # board, rather than climbing to nobody.
+            continue
         moved = Supervision.objects.filter(
             pk=supervision.pk, status=Supervision.Status.OPEN
         ).update(status=Supervision.Status.ESCALATED)
