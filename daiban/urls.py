@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("daiban.api.urls")),
     path("open311/v2/", include("daiban.open311.urls")),
+    path("hotline/", include("daiban.open311.staff_urls")),
     path("residents/", include("daiban.people.urls")),
     path("staff/", include("daiban.people.staff_urls")),
     path("", include("daiban.supervision.urls")),

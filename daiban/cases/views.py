@@ -18,6 +18,7 @@ from daiban.cases.inputs import Missing
 from daiban.cases.models import Attachment, Case, HandoverBatch, Paper
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
+from daiban.open311 import services as open311
 from daiban.people.models import Role
 
 SHOWN = 200  # the most urgent first; a county-wide list is read through reports, not here
@@ -37,6 +38,8 @@ def home(request):
         template = "cases/home_director.html"
     else:
         context["rows"], context["rows_total"] = worklist(visible_cases(user), today, SHOWN)
+        # Requests filed through Open311 (a hotline) wait here until the agent acts.
+        context["hotline"] = list(open311.waiting_for(user)[:SHOWN])
         template = "cases/home_agent.html"
     return render(request, template, context)
 

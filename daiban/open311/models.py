@@ -30,6 +30,9 @@ class ServiceRequest(models.Model):
 
     inquiry = models.OneToOneField(Inquiry, models.PROTECT, related_name="open311")
     api_key = models.ForeignKey(ApiKey, models.PROTECT, related_name="requests")
+    # The id callers see. Random since requests became readable by anyone without a key, so
+    # ids cannot be counted through; requests filed before keep their stored DB<n>.
+    public_id = models.CharField(max_length=40, unique=True)
     token = models.CharField(max_length=40, unique=True)
     phone_encrypted = models.TextField(blank=True)
     address_string = models.CharField(max_length=300, blank=True)
@@ -37,4 +40,4 @@ class ServiceRequest(models.Model):
 
     @property
     def service_request_id(self) -> str:
-        return f"DB{self.inquiry_id}"
+        return self.public_id

@@ -9,7 +9,7 @@ from daiban.cases import lifecycle
 from daiban.cases.models import Inquiry
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
-from daiban.open311.models import ApiKey
+from daiban.open311.models import ApiKey, ServiceRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY = "test-open311-key"
@@ -59,7 +59,7 @@ def test_list_define_file_and_read_back(endpoint, output_format):
         if output_format == "json"
         else filed.text.split("<service_request_id>")[1].split("<")[0]
     )
-    inquiry = Inquiry.objects.get(pk=int(request_id.removeprefix("DB")))
+    inquiry = ServiceRequest.objects.get(public_id=request_id).inquiry
     assert (
         inquiry.agent == world.agent
         and inquiry.item == world.passbook
