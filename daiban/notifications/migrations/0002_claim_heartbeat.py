@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_rating_source"),
         ("notifications", "0001_initial"),
     ]
 
