@@ -18,5 +18,7 @@ class AuditContextMiddleware:
 
 
 def current_address() -> str:
+    from daiban.core.client import client_address
+
     request = _request.get()
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""

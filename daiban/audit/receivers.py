@@ -6,10 +6,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from daiban.audit import trail
+from daiban.core.client import client_address
 
 
 def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 @receiver(user_logged_in)

@@ -1,16 +1,30 @@
 """Where text messages go. The local backend is real: it appends each message to a log
 file under var/ (one JSON line each) — what a county without an SMS contract uses, and
 what tests read. To use a provider, write a class with the same `send` and name it in
-DAIBAN_SMS_BACKEND (docs/operations.md, "Text messages")."""
+DAIBAN_SMS_BACKEND (docs/operations.md, "Text messages").
 
+The log is a record that a message went, not a copy of it: the number is masked
+(138****0412), and so are the resident's name (胡*荣) and any mobile number or ID
+number in the wording. The file is the service's own (0600), and `apply_retention`
+drops lines older than DAIBAN_RETENTION_SMS_DAYS (`purge_log`).
+"""
+
+import datetime
+import fcntl
 import json
+import os
+import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from daiban.people.models import mask_name
+from daiban.people.phone import mask_phone
 
 
 class SmsBackend(Protocol):
@@ -22,22 +36,95 @@ class SmsBackend(Protocol):
         """
 
 
+# Every resident's message opens "【代办】<name>您好" (notifications/texts.py).
+_GREETING = re.compile(r"^(【[^】]*】)([^，,【】\s]{1,20}?)(您好)")
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def mask_to(phone: str) -> str:
+    try:
+        return mask_phone(phone)
+    except Exception:  # not a number phonenumbers can read: keep only the last four
+        return "****" + phone[-4:] if len(phone) > 4 else "****"
+
+
+def mask_body(body: str) -> str:
+    body = _GREETING.sub(lambda m: m[1] + mask_name(m[2]) + m[3], body)
+    body = _ID_NUMBER.sub(lambda m: m[1] + "********" + m[2], body)
+    return _MOBILE.sub(lambda m: m[1] + "****" + m[2], body)
+
+
+def _masked(line: dict) -> dict:
+    """Idempotent: masking a masked line changes nothing."""
+    if "****" not in str(line.get("to", "")):
+        line["to"] = mask_to(str(line.get("to", "")))
+    line["body"] = mask_body(str(line.get("body", "")))
+    return line
+
+
+def default_path() -> Path:
+    return Path(settings.VAR_DIR) / "sms.log"
+
+
+@contextmanager
+def _locked(path: Path, flags: int):
+    """The log opened for this process alone (0600), under an exclusive lock so a
+    purge and an append never interleave."""
+    fd = os.open(path, flags | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a file left readable by an older version
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)  # also releases the lock
+
+
 class LogFileBackend:
     def __init__(self, path: Path | None = None):
-        self.path = Path(path or Path(settings.VAR_DIR) / "sms.log")
+        self.path = Path(path or default_path())
 
     def send(self, *, phone: str, body: str, key: str) -> str:
         message_id = uuid.uuid4().hex
         line = {
             "id": message_id,
             "key": key,
-            "to": phone,
-            "body": body,
+            "to": mask_to(phone),
+            "body": mask_body(body),
             "at": timezone.now().isoformat(),
         }
-        with self.path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(line, ensure_ascii=False) + "\n")
+        data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
+        with _locked(self.path, os.O_WRONLY | os.O_APPEND) as fd:
+            os.write(fd, data)
         return message_id
+
+    def purge(self, before: datetime.datetime) -> int:
+        """Drop the lines of messages sent before `before`, mask what stays (lines
+        from before masking existed); returns how many lines went."""
+        if not self.path.exists():
+            return 0
+        with _locked(self.path, os.O_RDWR) as fd, os.fdopen(os.dup(fd), "r+b") as log:
+            kept, dropped = [], 0
+            for raw in log.read().decode("utf-8", errors="replace").splitlines():
+                try:
+                    line = json.loads(raw)
+                    at = datetime.datetime.fromisoformat(line["at"])
+                except (ValueError, KeyError, TypeError):
+                    dropped += 1  # unreadable: cannot tell its age, so it goes
+                    continue
+                if at < before:
+                    dropped += 1
+                else:
+                    kept.append(json.dumps(_masked(line), ensure_ascii=False) + "\n")
+            log.seek(0)
+            log.write("".join(kept).encode())
+            log.truncate()
+        return dropped
+
+
+def purge_log(before: datetime.datetime) -> int:
+    """Retention for the local log (daiban/core/management/commands/apply_retention.py)."""
+    return LogFileBackend().purge(before)
 
 
 def get_backend() -> SmsBackend:

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.audit import trail
+from daiban.core.inputs import safe_next
 from daiban.people import crypto, lockout
 from daiban.people.forms import ResidentForm
 from daiban.people.idnumber import parse_id_number
@@ -24,15 +24,8 @@ from daiban.places.models import Village
 SEARCH_LIMIT = 30
 
 
-def _safe(request, target) -> bool:
-    return bool(target) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    )
-
-
 def _next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if _safe(request, target) else None
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), None)
 
 
 def _villages(user):
@@ -46,16 +39,38 @@ def _villages(user):
     return Village.objects.all()
 
 
+def _is_number(text: str) -> bool:
+    """A phone or ID number (or a good part of one): never to be put in an address."""
+    return sum(c.isdigit() for c in text) >= 4
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def search(request):
-    text = request.GET.get("q", "")
+    """Search by name or pinyin initials, phone or ID number. The form posts (with its
+    CSRF token) so a number is never in the URL, and so never in the access logs of
+    the proxy or the server; a link with a name (?q=胡建荣) still works, one with a
+    number is not searched."""
+    source = request.POST if request.method == "POST" else request.GET
+    text = source.get("q", "").strip()
+    refused = request.method == "GET" and _is_number(text)
+    if refused:
+        messages.warning(
+            request, _("Type a phone or ID number in the search box; it is not taken from links.")
+        )
+        text = ""
     found = search_residents(visible_residents(request.user), text).select_related(
         "village", "hamlet"
     )
     return render(
         request,
         "people/search.html",
-        {"q": text, "found": found[:SEARCH_LIMIT], "next": _next(request) or ""},
+        {
+            "q": "" if _is_number(text) else text,
+            "searched": bool(text),
+            "found": found[:SEARCH_LIMIT],
+            "next": _next(request) or "",
+        },
     )
 
 
@@ -131,9 +146,7 @@ def reveal(request, pk):
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             messages.error(request, errors[0])
-        return redirect(
-            request.POST.get("back") if _safe(request, request.POST.get("back")) else "/"
-        )
+        return redirect(safe_next(request, request.POST.get("back")))
     response = render(
         request,
         "people/revealed.html",

@@ -85,3 +85,11 @@ def test_a_director_cannot_unlock_another_director_or_an_administrator(world):
     director = verified_login(Client(), world.director)
     assert director.post(f"/staff/{world.admin.pk}/unlock/").status_code == 404
     assert director.post(f"/staff/{world.leader.pk}/unlock/").status_code == 404
+
+
+def test_the_audit_trail_records_the_clients_address_behind_the_proxy(world, settings):
+    settings.DAIBAN_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.DAIBAN_TRUSTED_PROXY_COUNT = 1
+    log_in("127.0.0.1", "agent_dachang", "wrong", HTTP_X_FORWARDED_FOR="10.66.0.1, 203.0.113.9")
+    record = AuditRecord.objects.filter(action="login", outcome="failed").latest("seq")
+    assert record.address == "203.0.113.9"

@@ -2,7 +2,8 @@
 
 - scans of a case are deleted DAIBAN_RETENTION_ATTACHMENT_DAYS after the case ended;
 - a text message's number and wording are erased DAIBAN_RETENTION_SMS_DAYS after it was
-  sent (the row stays, so the count of messages stays true).
+  sent (the row stays, so the count of messages stays true), and its line in the local
+  log (var/sms.log) goes.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.utils import timezone
 from daiban.audit import trail
 from daiban.cases import attachments
 from daiban.cases.models import Attachment
+from daiban.notifications.backends import purge_log
 from daiban.notifications.models import Sms
 
 
@@ -34,5 +36,12 @@ class Command(BaseCommand):
             .exclude(phone_encrypted="")
             .update(phone_encrypted="", phone_masked="—", body="（已按保留期限删除）")
         )
-        trail.record("retention.apply", detail={"scans_deleted": scans, "sms_erased": erased})
-        self.stdout.write(f"{scans} scans deleted, {erased} text messages erased")
+        log_lines = purge_log(sms_cutoff)
+        trail.record(
+            "retention.apply",
+            detail={"scans_deleted": scans, "sms_erased": erased, "sms_log_lines": log_lines},
+        )
+        self.stdout.write(
+            f"{scans} scans deleted, {erased} text messages erased,"
+            f" {log_lines} lines of the text-message log removed"
+        )
