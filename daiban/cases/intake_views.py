@@ -14,6 +14,7 @@ from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.catalog.services import ensure_current_version
+from daiban.core.inputs import as_id
 from daiban.people.selectors import visible_residents
 
 ITEM_LIMIT = 20
@@ -23,8 +24,8 @@ ITEM_LIMIT = 20
 def inquiry(request):
     """Search the guide, show an item's guide, record the question, open a case in one tap."""
     q = request.GET.get("q", "")
-    item = ServiceItem.objects.filter(pk=request.GET.get("item") or 0, is_active=True).first()
-    resident = visible_residents(request.user).filter(pk=request.GET.get("resident") or 0).first()
+    item = ServiceItem.objects.filter(pk=as_id(request.GET.get("item")), is_active=True).first()
+    resident = visible_residents(request.user).filter(pk=as_id(request.GET.get("resident"))).first()
     form = InquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         village = resident.village if resident else request.user.village
@@ -66,9 +67,9 @@ def inquiry(request):
 @require_POST
 def start(request):
     resident = get_object_or_404(
-        visible_residents(request.user), pk=request.POST.get("resident") or 0
+        visible_residents(request.user), pk=as_id(request.POST.get("resident"))
     )
-    item = get_object_or_404(ServiceItem, pk=request.POST.get("item") or 0)
+    item = get_object_or_404(ServiceItem, pk=as_id(request.POST.get("item")))
     try:
         case = lifecycle.start_case(actor=request.user, resident=resident, item=item)
     except CaseError as exc:

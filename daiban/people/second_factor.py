@@ -7,13 +7,13 @@ import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from daiban.audit import trail
+from daiban.core.inputs import safe_next
 from daiban.people.models import Role
 
 REQUIRED_FOR = {Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR}
@@ -52,9 +52,7 @@ def _qr_data_uri(url: str) -> str:
 @login_required
 def verify(request):
     user = request.user
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+    target = safe_next(request, request.GET.get("next"))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:

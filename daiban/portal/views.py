@@ -4,10 +4,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from daiban.catalog.models import ServiceItem
+from daiban.core.inputs import safe_next
 from daiban.places.models import Township, Village
 from daiban.portal import selectors, throttle
 from daiban.portal.documents import booklet_pdf, poster_pdf
@@ -97,10 +97,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 def large_text(request):
     """Switch large text on or off without JavaScript: a link sets a cookie and returns."""
-    target = request.GET.get("next", "/guide/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/guide/"
-    response = redirect(target)
+    response = redirect(safe_next(request, request.GET.get("next"), "/guide/"))
     if request.GET.get("on") == "1":
         response.set_cookie(LARGE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:
