@@ -9,6 +9,7 @@ own QR code.
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pypdf
 import segno
@@ -207,3 +208,27 @@ def test_a_reason_keeps_its_lines_and_loses_control_characters(world):
     assert "\x00" not in text and "\x07" not in text
     assert "原件a‹b复印件" in compact(text)
     assert compact(text).count("W") == 20000
+
+
+def test_an_image_tag_in_a_reason_embeds_nothing(world, tmp_path):
+    planted = tmp_path / "secret.png"
+    segno.make("x", micro=True).save(str(planted), kind="png", scale=1, border=0)
+    reason = f'原件<img src="{planted}" width="200" height="200"/>复印件'
+    case = lifecycle.refuse(
+        factories.started(world), actor=world.agent, reason=reason, at=at("2026-03-05")
+    )
+    pdf = papers.refusal_notice(case)
+    assert images(pdf) == []
+    assert compact(reason) in pdf_text(pdf)
+
+
+def test_only_the_documents_helper_makes_paragraphs():
+    """`para()` is the one door; a Paragraph built elsewhere would take text as markup."""
+    root = Path(__file__).resolve().parents[2]
+    helper = root / "documents" / "pdf.py"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path != helper and re.search(r"\bParagraph\(", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
