@@ -11,6 +11,7 @@ SHA-256), never the key itself.
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -28,8 +29,13 @@ def fingerprint(key: str) -> str:
 
 def keys() -> dict[str, str]:
     """Fingerprint → key, in the order of DAIBAN_AUDIT_KEYS (the first one seals)."""
+    return _keys(tuple(settings.AUDIT_KEYS))
+
+
+@lru_cache(maxsize=4)
+def _keys(configured: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for key in settings.AUDIT_KEYS:
+    for key in configured:
         fp = fingerprint(key)
         if fp in found and found[fp] != key:
             raise ImproperlyConfigured(f"two DAIBAN_AUDIT_KEYS share the fingerprint {fp}")
