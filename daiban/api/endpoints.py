@@ -388,7 +388,7 @@ rate = _step(
     "rating",
     s.RatingIn,
     lambda case, user, p: lifecycle.rate(
-        case.pk, level=p.level, comment=p.comment, channel="phone", actor=user
+        case.pk, level=p.level, comment=p.comment, channel=p.channel, actor=user
     ),
 )
 

@@ -1,5 +1,5 @@
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -183,7 +183,12 @@ class ReturnPapersIn(Schema):
 
 
 class RatingIn(Schema):
+    """The villager's answer, asked on the center's follow-up (the director records it, as
+    who asked), or the case's agent's note of what the villager said, which does not count.
+    Everyone else gets 403: a rating is the villager's."""
+
     level: Annotated[int, Field(ge=1, le=5)]
+    channel: Literal["phone", "visit"] = "phone"
     comment: str = ""
 
 

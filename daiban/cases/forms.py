@@ -174,6 +174,19 @@ class CloseForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False)
 
+    def __init__(self, *args, rating: str | None = "answer", **kwargs):
+        """`rating`: "answer" (the center's follow-up), "note" (the case's agent: a note
+        that does not count) or None (may not rate: no field)."""
+        super().__init__(*args, **kwargs)
+        if rating is None:
+            del self.fields["rating"]
+        elif rating == "note":
+            self.fields["rating"].label = _("What the villager said (your note)")
+            self.fields["rating"].help_text = _(
+                "Your note does not count in your score; the villager's own answer through "
+                "the link replaces it."
+            )
+
 
 class ReturnPapersForm(forms.Form):
     signed_by = forms.CharField(label=_("Signed for by"), max_length=60)

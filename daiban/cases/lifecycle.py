@@ -901,6 +901,8 @@ def close(
         )
     if rating is not None and rating not in Rating.Level.values:
         raise Invalid(_("A rating is 1 to 5."), {"rating": [_("A rating is 1 to 5.")]})
+    if rating is not None and rules.rating_source(actor, case) is None:
+        raise Forbidden(_may_not_rate())
     FollowUp.objects.create(case=case, method=method, by=actor, at=at, note=(note or "").strip())
     _commit(
         case,
@@ -913,25 +915,43 @@ def close(
         ended_at=at,
         data={"method": method},
     )
-    if rating is not None and not Rating.objects.filter(case=case).exists():
+    if rating is not None and rules.may_rate(actor, case):
         channel = Rating.Channel.VISIT if method == FollowUp.Method.VISIT else Rating.Channel.PHONE
-        _rate(case, level=rating, channel=channel, comment="", actor=actor, at=at)
+        source = rules.rating_source(actor, case)
+        _rate(case, level=rating, channel=channel, source=source, comment="", actor=actor, at=at)
     return case
 
 
-def _rate(case: Case, *, level: int, channel: str, comment: str, actor: User | None, at) -> Rating:
-    rating = Rating.objects.create(
-        case=case, level=level, channel=channel, comment=comment, rated_at=at, recorded_by=actor
+def _may_not_rate() -> str:
+    return _(
+        "A rating is the villager's: given through the link in the text message, or asked "
+        "on the center's follow-up. The case's agent may only note what the villager said."
     )
-    _commit(
-        case,
-        actor=actor,
-        action="rated",
-        at=at,
-        to=case.state,
-        note=comment,
-        data={"level": level, "channel": channel},
-    )
+
+
+def _rate(
+    case: Case, *, level: int, channel: str, source: str, comment: str, actor: User | None, at
+) -> Rating:
+    """Record a rating, or put the villager's answer in place of one that does not count
+    (an agent's note); the row keeps its id, the history keeps what it replaced."""
+    fields = {
+        "level": level,
+        "channel": channel,
+        "source": source,
+        "comment": comment,
+        "rated_at": at,
+        "recorded_by": actor,
+        "void": False,
+    }
+    data = {"level": level, "channel": channel, "source": source}
+    previous = Rating.objects.filter(case=case).first()
+    if previous is None:
+        rating = Rating.objects.create(case=case, **fields)
+    else:
+        data["replaces"] = {"level": previous.level, "source": previous.source}
+        Rating.objects.filter(pk=previous.pk).update(**fields)
+        rating = Rating.objects.get(pk=previous.pk)
+    _commit(case, actor=actor, action="rated", at=at, to=case.state, note=comment, data=data)
     return rating
 
 
@@ -945,19 +965,33 @@ def rate(
     actor: User | None = None,
     at: datetime.datetime | None = None,
 ) -> Rating:
-    """The resident rates the service once, after the reply (好差评)."""
+    """The villager rates the service once, after the reply (好差评): through the link in
+    the text message (no actor), or asked on the center's follow-up call or visit, recorded
+    by the one who asked. The case's agent may note what the villager said: the note does
+    not count, and the villager's own answer later replaces it (`rules.rating_source`)."""
     at = _now(at)
     case = _lock(case, "rate")
+    source = rules.rating_source(actor, case)
+    if source is None:
+        raise Forbidden(_may_not_rate())
     if level not in Rating.Level.values:
         raise Invalid(
             _("Choose one of the five levels."), {"level": [_("Choose one of the five levels.")]}
         )
-    if Rating.objects.filter(case=case).exists():
+    if source == Rating.Source.VILLAGER:
+        channel = Rating.Channel.LINK
+    elif channel not in (Rating.Channel.PHONE, Rating.Channel.VISIT):
+        raise Invalid(
+            _("Say whether the villager was asked on a call or at a visit."),
+            {"channel": [_("Choose call or visit.")]},
+        )
+    if not rules.may_rate(actor, case):
         raise NotAllowed(_("This case has already been rated. Thank you."))
     return _rate(
         case,
         level=level,
         channel=channel,
+        source=source,
         comment=(comment or "").strip()[:500],
         actor=actor,
         at=at,

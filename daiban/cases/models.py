@@ -394,11 +394,27 @@ class Rating(models.Model):
         PHONE = "phone", _("follow-up call")
         VISIT = "visit", _("follow-up visit")
 
+    class Source(models.TextChoices):
+        """Whose word it is. Only the villager's own answer counts: through the link, or
+        asked by the center on a follow-up by someone other than the agent being scored."""
+
+        VILLAGER = "villager", _("the villager, through the link")
+        FOLLOW_UP = "follow_up", _("the villager, asked by the center's follow-up")
+        AGENT_NOTE = "agent_note", _("the agent's note of what the villager said")
+        UNCHECKED = "unchecked", _("recorded before the rating rules by someone who may not rate")
+
+    # The sources that count in figures and scores; the others wait for the villager's answer.
+    COUNTED = (Source.VILLAGER, Source.FOLLOW_UP)
+
     case = models.OneToOneField(Case, models.PROTECT, related_name="rating")
     level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
     channel = models.CharField(_("given by"), max_length=10, choices=Channel.choices)
+    source = models.CharField(
+        _("whose answer"), max_length=12, choices=Source.choices, default=Source.VILLAGER
+    )
     comment = models.TextField(_("comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"))
+    # Who asked (a follow-up) or who noted it (an agent's note); empty for the link.
     recorded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     void = models.BooleanField(_("set aside on appeal"), default=False)
 
@@ -414,6 +430,11 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.level <= 2
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts in the figures and the agent's score."""
+        return self.source in self.COUNTED and not self.void
 
 
 class Attachment(models.Model):

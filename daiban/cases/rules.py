@@ -49,6 +49,42 @@ def responsible_agent(village: Village, item: ServiceItem) -> User | None:
     return User.objects.filter(village=village, role=role, is_active=True).order_by("id").first()
 
 
+def rating_source(actor: User | None, case) -> str | None:
+    """Whose answer a rating recorded by `actor` is, or None if they may not record one.
+
+    A rating is the villager's: through the link in the text message (no actor), or asked
+    on a follow-up call or visit by the center (its director), who is not the agent being
+    scored. The case's own agent may only note what the villager said; the note does not
+    count and the villager's own answer replaces it. Nobody else rates: not leaders,
+    clerks, the county or administrators, who never ask the villager themselves."""
+    from daiban.cases.models import Rating
+
+    if actor is None:
+        return Rating.Source.VILLAGER
+    if actor.id == case.agent_id:
+        return Rating.Source.AGENT_NOTE
+    if actor.role == Role.CENTER_DIRECTOR and actor.township_id == case.township_id:
+        return Rating.Source.FOLLOW_UP
+    return None
+
+
+def may_rate(actor: User | None, case) -> bool:
+    """Whether the actor may record a rating now: a note only on an unrated case, a
+    follow-up also over a note or an unchecked rating, never over the villager's answer."""
+    from daiban.cases.models import Rating, State
+
+    source = rating_source(actor, case)
+    if source is None or case.state not in (State.REPLIED, State.CLOSED):
+        return False
+    try:
+        existing = case.rating
+    except Rating.DoesNotExist:
+        existing = None
+    if existing is None:
+        return True
+    return source in Rating.COUNTED and existing.source not in Rating.COUNTED
+
+
 def steps_for(actor: User, case, hop) -> set[str]:
     """The steps to offer this person on this case's page; the lifecycle still decides."""
     from daiban.cases.models import State
@@ -78,4 +114,6 @@ def steps_for(actor: User, case, hop) -> set[str]:
         steps.add("reply")
     if case.state == State.REPLIED and (taker or actor.id == case.agent_id):
         steps.add("close")
+    if may_rate(actor, case):
+        steps.add("rate")
     return steps

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from daiban.cases import attachments, forms, handover, lifecycle, rules
 from daiban.cases.errors import CaseError
 from daiban.cases.inputs import Missing
-from daiban.cases.models import Attachment, Case, HandoverBatch, Paper
+from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
 from daiban.open311 import services as open311
@@ -78,8 +78,14 @@ def detail(request, pk):
         context["result_form"] = forms.ResultForm()
     if "reply" in steps:
         context["reply_form"] = forms.ReplyForm(initial={"signed_by": case.resident.name})
+    if "rate" in steps:
+        context["rating_levels"] = Rating.Level.choices
     if "close" in steps:
-        context["close_form"] = forms.CloseForm()
+        # Only those who may rate see the rating; for the case's agent it is a note.
+        rating = None
+        if "rate" in steps:
+            rating = "note" if request.user.id == case.agent_id else "answer"
+        context["close_form"] = forms.CloseForm(rating=rating)
     if steps & {"withdraw"}:
         context["withdraw_form"] = forms.ReasonForm()
     if "request_supplement" in steps and case.item_version:

@@ -122,13 +122,14 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
         _("Refused"),
         _("Withdrawn"),
         _("Rated"),
+        _("Response rate"),
         _("Satisfaction rate"),
         _("Complaints"),
         _("Rectifications"),
         _("Score"),
         _("How the score was worked out"),
     ]
-    _header(ws, 3, names, [8, 8, 14, 14, 12] + [9] * 12 + [8, 80])
+    _header(ws, 3, names, [8, 8, 14, 14, 12] + [9] * 13 + [8, 80])
     for r in rows:
         c = r.counts
         ws.append(
@@ -147,6 +148,7 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
                 c["refused"],
                 c["withdrawn"],
                 c["rated"],
+                c.response_rate,
                 c.satisfaction_rate,
                 c["complaints"],
                 c["rectifications"],
@@ -155,7 +157,7 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
             ]
         )
         row = ws.max_row
-        for col in (9, 15):
+        for col in (9, 15, 16):
             ws.cell(row=row, column=col).number_format = PERCENT
         ws.cell(row=row, column=10).number_format = "0.0"
     ws.freeze_panes = "A4"

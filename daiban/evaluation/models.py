@@ -24,6 +24,7 @@ SCHEME_FIELDS = (
     "weight_complete_papers",
     "cases_per_month",
     "min_completed",
+    "min_response_rate",
     "pass_mark",
     "complaint_penalty",
     "rectification_penalty",
@@ -54,6 +55,11 @@ class Scheme(models.Model):
     )
     min_completed = models.PositiveSmallIntegerField(
         _("completed cases needed to be scored"), default=1
+    )
+    min_response_rate = models.PositiveSmallIntegerField(
+        _("share of completed cases the villagers must rate before satisfaction earns points (%)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
     )
     pass_mark = models.DecimalField(
         _("pass mark for a share of the fund"),

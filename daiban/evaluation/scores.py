@@ -56,11 +56,26 @@ class AgentRow:
     parts: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
+def answered_enough(scheme: Scheme, counts: dict[str, int]) -> bool:
+    """Whether the villagers rated enough of the completed cases for satisfaction to count:
+    rated / completed at least the scheme's minimum response rate (and at least one)."""
+    rated, completed = counts["rated"], counts["completed"]
+    if not rated:
+        return False
+    if not completed:
+        return True
+    return Decimal(rated) * 100 >= Decimal(scheme.min_response_rate) * completed
+
+
 def score(scheme: Scheme, counts: dict[str, int], months: int) -> tuple[Decimal, str, list]:
     """The score out of 100 and its working, e.g. `40×9/10=36.00 + … − 2×1 = 80.33`.
 
-    A share whose denominator is zero (nothing rated, nothing accepted) earns full points:
-    an agent is not marked down for what did not happen."""
+    Satisfaction is the share of rated cases that were satisfied, counting only the
+    villagers' own answers (never an agent's note). It earns points only when the
+    villagers rated at least the scheme's minimum share of the completed cases; below it
+    the part earns nothing and says "too few answers", so silence is never worth more
+    than an honest answer. Another share whose denominator is zero (nothing accepted)
+    earns full points: an agent is not marked down for what did not happen."""
     completed, rated, accepted = counts["completed"], counts["rated"], counts["accepted"]
     target = scheme.cases_per_month * months
     parts = []
@@ -69,13 +84,19 @@ def score(scheme: Scheme, counts: dict[str, int], months: int) -> tuple[Decimal,
         (f"{w}×{counts['on_time']}/{completed}", _q(w * _ratio(counts["on_time"], completed)))
     )
     w = Decimal(scheme.weight_satisfaction)
-    if rated:
+    if answered_enough(scheme, counts):
         parts.append(
             (f"{w}×{counts['satisfied']}/{rated}", _q(w * _ratio(counts["satisfied"], rated)))
         )
     else:
-        none_rated = _("none rated")
-        parts.append((f"{w}×({none_rated})", _q(w)))
+        too_few = _(
+            "too few answers: %(rated)s rated of %(completed)s completed, under %(min)s%%"
+        ) % {
+            "rated": rated,
+            "completed": completed,
+            "min": scheme.min_response_rate,
+        }
+        parts.append((f"{w}×({too_few})", _q(0)))
     w = Decimal(scheme.weight_volume)
     volume = min(Decimal(completed) / target, Decimal(1))
     parts.append((f"{w}×min({completed}/{target.normalize()},1)", _q(w * volume)))

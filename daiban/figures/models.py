@@ -31,7 +31,7 @@ MEASURES = (
     "work_days",  # working days from acceptance to result, paused days left out
     "trips_saved",  # the item's trips without an agent minus with one, per completed case
     "county_trips",  # of those, trips that would have gone to the county seat
-    "rated",  # ratings given in the month and not set aside on appeal
+    "rated",  # the villager's ratings given in the month, not set aside on appeal (no agent's notes)
     "satisfied",  # of those, 满意 or 非常满意
     "rating_sum",
     "complaints",

@@ -13,7 +13,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daiban.cases.models import FINAL_STATES, Case, State
+from daiban.cases.models import FINAL_STATES, Case, Rating, State
 from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import Level, ServiceItem
 from daiban.evaluation.models import Scheme
@@ -93,6 +93,13 @@ class Figures(dict):
     @property
     def average_rating(self):
         return self._rate("rating_sum", "rated")
+
+    @property
+    def response_rate(self):
+        """Share of completed cases the villagers rated (at most 1: a rating may fall in
+        the month after the result)."""
+        rate = self._rate("rated", "completed")
+        return None if rate is None else min(rate, Decimal(1))
 
 
 def _empty() -> Figures:
@@ -236,7 +243,11 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
     low, high = _range(start, end)
     cases = _scoped_cases(user, scope).filter(**filters)
     done = _between("decided_at", low, high) & Q(accepted_at__isnull=False)
-    rated = _between("rating__rated_at", low, high) & Q(rating__void=False)
+    rated = (
+        _between("rating__rated_at", low, high)
+        & Q(rating__void=False)
+        & Q(rating__source__in=Rating.COUNTED)
+    )
     where = {
         "accepted": _between("accepted_at", low, high),
         "refused": Q(state=State.REFUSED) & _between("ended_at", low, high),

@@ -57,7 +57,8 @@ def contribution(case: Case, calendar: WorkCalendar) -> dict:
         if case.item.decided_by == Level.COUNTY:
             add(month, "county_trips", case.item.trips_saved)
     rating = getattr(case, "rating", None)
-    if rating is not None and not rating.void:
+    # Only the villager's own answer counts: an agent's note waits to be replaced.
+    if rating is not None and rating.counts:
         month = _month(rating.rated_at)
         add(month, "rated")
         add(month, "satisfied", int(rating.level >= 4))
@@ -94,6 +95,7 @@ CASE_FIELDS = (
     "item__decided_by",
     "rating__level",
     "rating__void",
+    "rating__source",
     "rating__rated_at",
 )
 

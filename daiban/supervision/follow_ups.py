@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.utils import timezone
 
-from daiban.cases.models import Event
+from daiban.cases.models import Event, Rating
 from daiban.notifications import services as sms
 from daiban.supervision import services
 from daiban.supervision.models import RatingInvitation
@@ -41,7 +41,10 @@ def after_event(event_id: int) -> None:
         )
     if event.action == Event.Action.REPLIED:
         invite_rating(case)
-    if event.action == Event.Action.RATED and event.data.get("level", 5) <= 2:
+    # A bad rating opens a rectification; an agent's note does not, until the villager's
+    # own answer (which replaces it) is bad too.
+    counts = event.data.get("source", Rating.Source.VILLAGER) in Rating.COUNTED
+    if event.action == Event.Action.RATED and counts and event.data.get("level", 5) <= 2:
         services.open_rectification_for_rating(case)
 
 

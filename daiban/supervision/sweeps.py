@@ -150,7 +150,8 @@ def remind_ratings(calendar, today: datetime.date) -> int:
     due = [
         invitation
         for invitation in RatingInvitation.objects.filter(reminded_on__isnull=True)
-        .exclude(case__in=Rating.objects.values("case"))
+        # An agent's note is no answer: the villager is still reminded.
+        .exclude(case__in=Rating.objects.filter(source__in=Rating.COUNTED).values("case"))
         .select_related("case__item", "case__resident", "case__agent")
         if calendar.add(invitation.sent_on, settings.DAIBAN_RATING_REMINDER_DAYS) <= today
     ]

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_pk>/extension/", views.request_extension, name="request_extension"),
     path("cases/<int:case_pk>/appeal/", views.appeal, name="appeal"),
+    path("cases/<int:case_pk>/rating/", views.record_rating, name="record_rating"),
     path("rate/<str:token>/", views.rate, name="rate"),
     path("track/complain/", views.complain, name="complain"),
 ]

@@ -168,6 +168,30 @@ def appeal(request, case_pk):
     )
 
 
+@login_required
+@require_POST
+def record_rating(request, case_pk):
+    """The villager's answer on the center's follow-up, or the agent's note of it; the
+    lifecycle decides who may (403 for the others, who get no form)."""
+    case = get_object_or_404(visible_cases(request.user), pk=case_pk)
+    try:
+        level = int(request.POST.get("level", "0"))
+    except ValueError:
+        level = 0
+    return _done(
+        request,
+        lambda: lifecycle.rate(
+            case.pk,
+            level=level,
+            channel=request.POST.get("channel", ""),
+            comment=request.POST.get("comment", ""),
+            actor=request.user,
+        ),
+        _("Rating recorded."),
+        f"/cases/{case.pk}/",
+    )
+
+
 # ─── Public ──────────────────────────────────────────────────────────────────
 
 
@@ -178,7 +202,8 @@ def rate(request, token):
     )
     case = invitation.case
     context = {"item": case.item.name, "levels": Rating.Level.choices, "token": token}
-    if Rating.objects.filter(case=case).exists():
+    # An agent's note is not the villager's answer: the link still asks for it.
+    if Rating.objects.filter(case=case, source__in=Rating.COUNTED).exists():
         context["done"] = True
         return render(request, "supervision/rate.html", context)
     if request.method == "POST":

@@ -1,11 +1,14 @@
 """The permission matrix, generated: every role × every case page × a case inside and
 outside the role's place. "Not yours" must look exactly like "missing" (404)."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from daiban.api.models import ApiToken
 from daiban.cases import attachments, lifecycle
-from daiban.cases.models import Case
+from daiban.cases.models import Case, Rating
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
 from daiban.conftest import verified_login
@@ -152,3 +155,39 @@ def test_security_headers(client, world):
     )
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# Who records a rating on 大厂村's replied case: the center director (the villager's answer on
+# the follow-up, counted) and the case's agent (a note, not counted). Everyone else who sees
+# the case gets 403 from the API and no form on the page; those who do not see it, 404.
+RATERS = {"agent": "agent_note", "director": "follow_up"}
+
+
+def test_rating_matrix(client, world):
+    leaks = []
+    for role in ROLES:
+        user = getattr(world, role)
+        case = factories.replied(world)
+        verified_login(client, user)
+        page = client.get(f"/cases/{case.pk}/")
+        form = f'action="/cases/{case.pk}/rating/"' in page.content.decode()
+        _, key = ApiToken.issue(user, "phone")
+        api = client.post(
+            f"/api/v1/cases/{case.pk}/rating",
+            json.dumps({"level": 1, "channel": "phone"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        sees = role in SEES["ours"]
+        want = (
+            200 if sees else 404,
+            role in RATERS,
+            200 if role in RATERS else 403 if sees else 404,
+        )
+        got = (page.status_code, form, api.status_code)
+        if got != want:
+            leaks.append(f"{role}: {got}, expected {want}")
+        source = Rating.objects.filter(case=case).values_list("source", flat=True).first()
+        if source != RATERS.get(role):
+            leaks.append(f"{role}: rating {source}")
+    assert leaks == []

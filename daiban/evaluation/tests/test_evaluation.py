@@ -1,6 +1,8 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import translation
+
 from daiban.evaluation.models import Scheme
 from daiban.evaluation.scores import AgentRow, _competition_rank, evaluate, scheme_for, score
 from daiban.figures.tests.fixture import build
@@ -56,7 +58,7 @@ def test_a_county_scheme_changes_the_score(world):
     assert row.score == Decimal("58.33")  # 50×2/3=33.33 + 50×1/2=25.00
 
 
-def test_nothing_rated_earns_full_points_and_score_never_goes_below_zero(world):
+def test_score_never_goes_below_zero(world):
     scheme = Scheme(county=world.county, complaint_penalty=Decimal("50"))
     counts = dict.fromkeys(
         ["accepted", "completed", "on_time", "supplements", "rated", "satisfied", "rectifications"],
@@ -65,7 +67,7 @@ def test_nothing_rated_earns_full_points_and_score_never_goes_below_zero(world):
     counts.update(accepted=1, completed=1, on_time=1, complaints=3)
     total, text, _parts = score(scheme, counts, 1)
     assert total == Decimal("0")
-    assert "30×(无评价)=30.00" in text
+    assert _parts[1][1] == Decimal("0.00")  # nothing rated: no satisfaction points
 
 
 def test_ties_share_a_rank():
@@ -73,3 +75,57 @@ def test_ties_share_a_rank():
     rows.append(AgentRow(agent=None, counts={}))
     _competition_rank(rows, "rank_county")
     assert [r.rank_county for r in rows] == [2, 1, 2, 4, None]
+
+
+def _counts(**values):
+    counts = dict.fromkeys(
+        ["accepted", "completed", "on_time", "supplements", "rated", "satisfied", "complaints"],
+        0,
+    )
+    counts.update(rectifications=0, **values)
+    return counts
+
+
+def test_unrated_cases_are_not_satisfied_and_too_few_answers_earn_nothing(world):
+    scheme = Scheme(county=world.county)
+    assert scheme.min_response_rate == 30
+    # Nothing rated: no satisfaction points (it used to be full marks).
+    with translation.override("en"):
+        total, text, _parts = score(scheme, _counts(accepted=4, completed=4, on_time=4), 1)
+    assert total == Decimal("70.00")  # 40 + 0 + 20 + 10
+    assert "30×(too few answers: 0 rated of 4 completed, under 30%)=0.00" in text
+    # 1 answer out of 4 completed is 25 %: still too few.
+    with translation.override("en"):
+        total, text, _parts = score(
+            scheme, _counts(accepted=4, completed=4, on_time=4, rated=1, satisfied=1), 1
+        )
+    assert total == Decimal("70.00") and "1 rated of 4 completed" in text
+    # 2 of 4 is 50 %: the satisfied share of the rated cases counts, the unrated do not.
+    total, text, _parts = score(
+        scheme, _counts(accepted=4, completed=4, on_time=4, rated=2, satisfied=1), 1
+    )
+    assert "30×1/2=15.00" in text and total == Decimal("85.00")
+    # The county may lower the minimum; a single answer then counts.
+    scheme.min_response_rate = 0
+    total, text, _parts = score(
+        scheme, _counts(accepted=4, completed=4, on_time=4, rated=1, satisfied=0), 1
+    )
+    assert "30×0/1=0.00" in text
+
+
+def test_an_agent_who_notes_full_marks_at_every_visit_gains_nothing(world):
+    """The issue's case: the agent whose pay depends on satisfaction records the rating at
+    the follow-up. The notes count nowhere; the villagers' link answers would."""
+    from daiban.cases import lifecycle
+    from daiban.conftest import at
+    from daiban.figures.tests.fixture import completed_by, replied
+
+    for day in ("2026-03-03", "2026-03-09", "2026-03-16"):
+        case = replied(world, completed_by(world, world.agent, world.resident, day), day)
+        lifecycle.close(case.pk, actor=world.agent, method="visit", rating=5, at=at(day, 20))
+    row = next(r for r in evaluate(scheme_for(world.county), MAR, MAR) if r.agent == world.agent)
+    assert (row.counts["completed"], row.counts["rated"]) == (3, 0)
+    assert row.counts.response_rate == 0
+    # 40 + 0 (too few answers) + 20×3/4 + 10
+    assert row.score == Decimal("65.00")
+    assert row.parts[1][1] == Decimal("0.00") and "30×5" not in row.formula

@@ -10,20 +10,26 @@ import pytest
 import time_machine
 from django.db import connection
 
+from daiban.cases import lifecycle
 from daiban.cases.errors import Forbidden, NotAllowed
 from daiban.conftest import at
 from daiban.evaluation import exports, services
 from daiban.evaluation.models import Locked, PaymentLine, PaymentSheet, Scheme
-from daiban.figures.tests.fixture import build, completed_by
+from daiban.figures.tests.fixture import build, completed_by, replied
 
 MARCH = datetime.date(2026, 3, 1)
 
 
 def _history(world):
     build(world)
-    # 岩口村's agent: three cases in March, all on time → 40 + 30 + 20×3/4 + 10 = 95.00.
+    # 岩口村's agent: three cases in March, all on time, two rated 非常满意 by the villager
+    # through the link (2 of 3 answered, above the 30 % minimum)
+    # → 40 + 30×2/2 + 20×3/4 + 10 = 95.00.
     for day in ("2026-03-03", "2026-03-09", "2026-03-16"):
-        completed_by(world, world.other_agent, world.other_resident, day)
+        case = completed_by(world, world.other_agent, world.other_resident, day)
+        if day != "2026-03-16":
+            replied(world, case, day)
+            lifecycle.rate(case.pk, level=5, at=at(day, 20))
 
 
 def _prepare(world, **scheme):

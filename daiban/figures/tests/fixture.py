@@ -153,3 +153,15 @@ def completed_by(world: World, agent, resident, day: str, on_time: bool = True) 
     end = at(day, 17) if on_time else at(day, 17) + datetime.timedelta(days=14)
     lifecycle.record_result(case.pk, actor=world.clerk_finance, granted=True, at=end)
     return case
+
+
+def replied(world: World, case: Case, day: str) -> Case:
+    """The result of a `completed_by` case goes back to the resident in the evening."""
+    agent = case.agent
+    papers = list(case.papers.filter(returned_at__isnull=True).values_list("pk", flat=True))
+    lifecycle.hand_over(
+        case.pk, actor=world.clerk_finance, to_user=agent, paper_ids=papers, at=at(day, 18)
+    )
+    lifecycle.confirm_receipt(case.pk, actor=agent, at=at(day, 18))
+    lifecycle.reply(case.pk, actor=agent, signed_by=case.resident.name, at=at(day, 19))
+    return Case.objects.get(pk=case.pk)

@@ -201,3 +201,34 @@ def test_a_closed_rectification_of_a_rating_set_aside_later_leaves_the_figures(w
     assert not selectors.cases_for(
         world.director, _scope(world), "rectifications", MAR, MAR
     ).exists()
+
+
+def test_only_the_villagers_answers_count_and_a_rebuild_agrees(world):
+    """An agent's note at the follow-up counts nowhere; the villager's own answer through
+    the link replaces it and counts; a director's follow-up counts. The running tallies
+    still equal a rebuild."""
+    from daiban.figures.tests.fixture import completed_by, replied
+
+    cases = build(world)
+    noted = replied(
+        world, completed_by(world, world.agent, world.resident, "2026-03-23"), "2026-03-23"
+    )
+    lifecycle.close(noted.pk, actor=world.agent, method="visit", rating=5, at=at("2026-03-24", 9))
+    asked = replied(
+        world, completed_by(world, world.agent, world.resident, "2026-03-24"), "2026-03-24"
+    )
+    lifecycle.rate(asked.pk, actor=world.director, channel="phone", level=4, at=at("2026-03-25", 9))
+    march = dict(selectors.by_month(_scope(world), MAR, MAR))[MAR]
+    # B (2, by the villager) and the director's follow-up (4); the agent's note is left out.
+    assert (march["rated"], march["satisfied"], march["rating_sum"]) == (2, 1, 6)
+    assert march.response_rate == Decimal(2) / 4  # B, E and the two new cases completed
+    rated = selectors.cases_for(world.director, _scope(world), "rated", MAR, MAR)
+    assert set(rated) == {cases["B"], asked}
+
+    # The villager answers through the link after all: the note is replaced and counts.
+    lifecycle.rate(noted.pk, level=3, at=at("2026-03-26", 9))
+    march = dict(selectors.by_month(_scope(world), MAR, MAR))[MAR]
+    assert (march["rated"], march["satisfied"], march["rating_sum"]) == (3, 1, 9)
+    running = _tally_rows()
+    rebuild()
+    assert _tally_rows() == running

@@ -22,6 +22,7 @@ SCHEME_FORM = {
     "weight_complete_papers": 10,
     "cases_per_month": "4",
     "min_completed": 1,
+    "min_response_rate": 30,
     "pass_mark": "60",
     "complaint_penalty": "2",
     "rectification_penalty": "5",
@@ -157,7 +158,10 @@ def test_the_ranking_page_and_excel(client, world):
     row = next(
         r for r in ws.iter_rows(min_row=4, values_only=True) if r[4] == world.agent.display_name
     )
-    assert row[0] == 1 and row[17] == 47.17
+    assert row[0] == 1 and row[18] == 47.17
+    # Rated 2 of 3 completed: the response rate beside the satisfaction rate.
+    assert (row[13], round(row[14], 4), row[15]) == (2, 0.6667, 0.5)
+    assert "2/3" in html and "67%" in html
 
 
 def test_the_payment_sheet_pages(client, world):

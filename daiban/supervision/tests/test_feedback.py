@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from daiban.cases import lifecycle
 from daiban.cases.errors import Forbidden, Invalid, NotAllowed
@@ -166,3 +167,133 @@ def test_supervisor_pages_open_for_each_role(client, world, replied):
         verified_login(client, person)
         assert client.get("/supervision/").status_code == 200
         assert client.get("/supervision/rectifications/").status_code == 200
+
+
+def test_an_agents_note_counts_nowhere_and_the_villagers_link_replaces_it(
+    client, world, replied, django_capture_on_commit_callbacks
+):
+    """The agent notes 非常不满意… or 非常满意 at the visit: marked as a note, no
+    rectification, not in the figures; the villager's link still asks, and the answer
+    replaces the note in the same row."""
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.close(replied.pk, actor=world.agent, method="visit", rating=1, note="上门回访")
+    note = Rating.objects.get(case=replied)
+    assert (note.source, note.channel, note.recorded_by, note.counts) == (
+        "agent_note",
+        "visit",
+        world.agent,
+        False,
+    )
+    assert not Rectification.objects.exists()
+    figures = {f.township.name: f for f in portal.public_figures(timezone.localdate())}
+    assert figures["大厂壮族乡"].year["rated"] == 0
+    # The agent cannot note twice; the case page says it does not count.
+    with pytest.raises(NotAllowed):
+        lifecycle.rate(replied.pk, level=5, channel="phone", actor=world.agent)
+    verified_login(client, world.director)
+    page = client.get(f"/cases/{replied.pk}/").content.decode()
+    with translation.override("zh-hans"):
+        assert escape(str(Rating.Source.AGENT_NOTE.label)) in page
+
+    invitation = RatingInvitation.objects.get(case=replied)
+    client.logout()
+    page = client.get(f"/rate/{invitation.token}/").content.decode()
+    assert 'name="level"' in page  # not "already rated"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/rate/{invitation.token}/", {"level": "4", "comment": "办得快"})
+    rating = Rating.objects.get(case=replied)
+    assert rating.pk == note.pk
+    assert (rating.level, rating.source, rating.channel, rating.recorded_by, rating.counts) == (
+        4,
+        "villager",
+        "link",
+        None,
+        True,
+    )
+    figures = {f.township.name: f for f in portal.public_figures(timezone.localdate())}
+    assert figures["大厂壮族乡"].year["rated"] == 1
+    assert figures["大厂壮族乡"].year["satisfied"] == 1
+    replaced = replied.events.filter(action=Event.Action.RATED).order_by("seq").last()
+    assert replaced.data["replaces"] == {"level": 1, "source": "agent_note"}
+    assert replaced.actor is None
+    # Now it is the villager's: the link says so, and nobody records over it.
+    assert 'name="level"' not in client.get(f"/rate/{invitation.token}/").content.decode()
+    with pytest.raises(NotAllowed):
+        lifecycle.rate(replied.pk, level=1, channel="phone", actor=world.director)
+
+
+def test_the_reminder_still_goes_after_an_agents_note(world, replied):
+    lifecycle.close(replied.pk, actor=world.agent, method="phone", rating=5)
+    invitation = RatingInvitation.objects.get(case=replied)
+    day = invitation.sent_on + datetime.timedelta(days=10)
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time(20))), tick=False
+    ):
+        sweeps.run(day)
+    assert Sms.objects.filter(case=replied, template="rating_reminder").count() == 1
+
+
+def test_the_centers_follow_up_counts_and_says_who_asked(
+    world, replied, django_capture_on_commit_callbacks
+):
+    with pytest.raises(Invalid):
+        lifecycle.rate(replied.pk, level=2, channel="link", actor=world.director)
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = lifecycle.rate(
+            replied.pk, level=2, channel="phone", comment="材料退回晚了", actor=world.director
+        )
+    assert (rating.source, rating.channel, rating.recorded_by, rating.counts) == (
+        "follow_up",
+        "phone",
+        world.director,
+        True,
+    )
+    # A bad answer on the follow-up is the villager's: it opens a rectification.
+    assert Rectification.objects.get(rating=rating).status == "open"
+    # The agent's note cannot replace it, nor can a rating given at the close.
+    with pytest.raises(NotAllowed):
+        lifecycle.rate(replied.pk, level=5, channel="visit", actor=world.agent)
+    lifecycle.close(replied.pk, actor=world.agent, method="visit", rating=5)
+    assert Rating.objects.get(case=replied).level == 2
+
+
+@pytest.mark.parametrize("who", ["leader", "clerk_finance", "supervisor", "admin", "other_agent"])
+def test_nobody_else_rates(world, replied, who):
+    actor = getattr(world, who)
+    with pytest.raises(Forbidden):
+        lifecycle.rate(replied.pk, level=1, channel="phone", actor=actor)
+    if who == "admin":  # an administrator may close, but not with a rating
+        with pytest.raises(Forbidden):
+            lifecycle.close(replied.pk, actor=actor, method="phone", rating=5)
+        assert Case.objects.get(pk=replied.pk).state == "replied"
+    assert not Rating.objects.filter(case=replied).exists()
+
+
+def test_existing_ratings_get_the_source_of_who_recorded_them(world):
+    """The migration: the link is the villager's, the agent's own is a note, the center
+    director's a follow-up, anyone else's unchecked; ids stay."""
+    import importlib
+
+    from django.apps import apps
+
+    sources = importlib.import_module("daiban.cases.migrations.0008_rating_source").sources
+    made = {}
+    for who in ("link", "agent", "director", "leader"):
+        case = factories.replied(world)
+        rating = Rating.objects.create(
+            case=case,
+            level=5,
+            channel="link" if who == "link" else "phone",
+            rated_at=timezone.now(),
+            recorded_by=None if who == "link" else getattr(world, who),
+            source="villager",
+        )
+        made[who] = rating.pk
+    sources(apps, None)
+    found = dict(Rating.objects.values_list("pk", "source"))
+    assert {who: found[pk] for who, pk in made.items()} == {
+        "link": "villager",
+        "agent": "agent_note",
+        "director": "follow_up",
+        "leader": "unchecked",
+    }
