@@ -14,7 +14,7 @@ from stdnum.cn import ric
 
 from daiban.cases import lifecycle
 from daiban.cases.lifecycle import EntrustmentIn, Missing
-from daiban.cases.models import Case, State
+from daiban.cases.models import Case, Rating, State
 from daiban.cases.selectors import complete_checklist
 from daiban.catalog.models import Level, ServiceItem
 from daiban.catalog.services import ensure_current_version
@@ -203,17 +203,8 @@ def walk_case(walk: Walk, item: ServiceItem, plan: str, stop: str | None = None)
                 case.pk, actor=walk.agent, signed_by=case.resident.name, at=walk.at
             ),
         ),
-        (
-            walk.rng.randint(2, 6),
-            lambda: lifecycle.close(
-                case.pk,
-                actor=walk.agent,
-                method=walk.rng.choice(["phone", "visit"]),
-                rating=walk.rng.choices([5, 4, 3, 2, 1], [60, 28, 7, 3, 2])[0],
-                note="回访：群众对办理结果表示认可。",
-                at=walk.at,
-            ),
-        ),
+        (walk.rng.randint(0, 3), lambda: _villager_rates(walk, case)),
+        (walk.rng.randint(2, 6), lambda: _close(walk, case)),
     ]
     state = case.state
     for days, step in steps:
@@ -221,6 +212,30 @@ def walk_case(walk: Walk, item: ServiceItem, plan: str, stop: str | None = None)
             return
         step()
         state = Case.objects.values_list("state", flat=True).get(pk=case.pk)
+
+
+def _level(walk) -> int:
+    return walk.rng.choices([5, 4, 3, 2, 1], [60, 28, 7, 3, 2])[0]
+
+
+def _villager_rates(walk, case) -> None:
+    """About two villagers in three answer the text message's link themselves."""
+    if walk.rng.random() < 0.65:
+        lifecycle.rate(case.pk, level=_level(walk), at=walk.at)
+
+
+def _close(walk, case) -> None:
+    """The agent's follow-up; where the villager has not answered, the agent notes what
+    the villager said (a note that counts in no score)."""
+    rated = Rating.objects.filter(case_id=case.pk).exists()
+    lifecycle.close(
+        case.pk,
+        actor=walk.agent,
+        method=walk.rng.choice(["phone", "visit"]),
+        rating=None if rated else _level(walk),
+        note="回访：群众对办理结果表示认可。",
+        at=walk.at,
+    )
 
 
 PLANS = (
