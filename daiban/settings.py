@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "daiban.evaluation",
     "daiban.api",
     "daiban.open311",
+    "daiban.rollout",
     "huey.contrib.djhuey",
     "daiban.demo",
 ]
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "daiban.core.inputs.InputGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "daiban.people.second_factor.SecondFactorMiddleware",
+    "daiban.rollout.first_login.PasswordChangeMiddleware",
     "daiban.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("hotline/", include("daiban.open311.staff_urls")),
     path("residents/", include("daiban.people.urls")),
     path("staff/", include("daiban.people.staff_urls")),
+    path("", include("daiban.rollout.urls")),
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.figures.urls")),
     path("", include("daiban.evaluation.urls")),

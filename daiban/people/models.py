@@ -64,6 +64,11 @@ class User(AbstractUser):
         Township, models.PROTECT, null=True, blank=True, related_name="staff"
     )
     county = models.ForeignKey(County, models.PROTECT, null=True, blank=True, related_name="staff")
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set for a one-time password: the next log-in goes to the password change."),
+    )
 
     REQUIRED_FIELDS = ["email"]
 

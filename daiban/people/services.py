@@ -55,11 +55,14 @@ def create_staff(
     password: str | None = None,
     password_hash: str | None = None,
     work_phone: str = "",
+    must_change_password: bool = False,
     **places,
 ) -> User:
-    """A staff account; `password_hash` lets a batch share one slow hashing."""
+    """A staff account; `password_hash` lets a batch share one slow hashing.
+    `must_change_password` sends the first log-in to the password change (one-time passwords)."""
     check_staff_place(role, **places)
     user = User(username=username, display_name=display_name, role=role, **places)
+    user.must_change_password = must_change_password
     if work_phone:
         user.work_phone = parse_phone(work_phone)
     user.is_staff = role == Role.ADMINISTRATOR
