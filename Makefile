@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup demo lint format check clean
+.PHONY: run serve test setup demo lint format check clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -26,6 +26,11 @@ run: demo
 	trap 'kill 0' EXIT; \
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py run_huey --workers 1 --flush-locks & \
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production profile (gunicorn, compressed static files, worker) on PostgreSQL:
+# DATABASE_URL=postgres://… (default: local server, database daiban_serve), PORT.
+serve: setup
+	deploy/serve-local
 
 test: setup
 	DAIBAN_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)

@@ -73,6 +73,13 @@ AUDIT_ANCHOR_FILE = Path(
     env.string("DAIBAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
 )
 
+# Backups (`manage.py backup`, docs/operations.md): encrypted with this key (AES-256-GCM,
+# make one like DAIBAN_DATA_KEYS); keep it off the machine that keeps the backups.
+DAIBAN_BACKUP_KEY = env.string("DAIBAN_BACKUP_KEY") or (
+    _dev_secret("backup_key", _fernet_key) if DEBUG or TESTING else ""
+)
+DAIBAN_BACKUP_DIR = Path(env.string("DAIBAN_BACKUP_DIR", str(VAR_DIR / "backups")))
+
 ALLOWED_HOSTS = env.strings("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if TESTING:
     ALLOWED_HOSTS = ["*"]
@@ -109,6 +116,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, compressed (gzip, brotli) with hashed names and
+    # cached for a year: nginx needs no access to var/ (0700).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "daiban.core.middleware.LanguageMiddleware",
@@ -250,8 +260,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# `manage.py collectstatic` writes here; whitenoise serves it (docs/operations.md).
+STATIC_ROOT = Path(env.string("DAIBAN_STATIC_ROOT", str(VAR_DIR / "static")))
+with contextlib.suppress(OSError):  # whitenoise warns about a missing one
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "daiban" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed names and pre-compressed copies once collected; development and tests
+        # serve the source files as they are.
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Production profile: HTTPS only, secure cookies, HSTS (`manage.py check --deploy` clean).
 PRODUCTION = env.boolean("DAIBAN_PRODUCTION", False)
@@ -264,6 +289,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+# The monitor may ask over plain HTTP on the machine itself (docs/operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -276,8 +303,24 @@ LOGOUT_REDIRECT_URL = "login"
 DAIBAN_AGENT_HANDOVER_DAYS = env.integer("DAIBAN_AGENT_HANDOVER_DAYS", 2, minimum=1)
 DAIBAN_REPLY_DAYS = env.integer("DAIBAN_REPLY_DAYS", 2, minimum=1)
 DAIBAN_DEPARTMENT_DAYS = env.integer("DAIBAN_DEPARTMENT_DAYS", 5, minimum=1)
-# Where villagers open the tracking page; printed in QR codes on receipts.
-DAIBAN_PUBLIC_URL = env.string("DAIBAN_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where villagers open the tracking page; printed in QR codes on receipts and in texts.
+DAIBAN_PUBLIC_URL = env.string("DAIBAN_PUBLIC_URL") or ""
+if PRODUCTION:
+    from urllib.parse import urlsplit  # noqa: E402
+
+    _public = urlsplit(DAIBAN_PUBLIC_URL)
+    if _public.scheme not in {"http", "https"} or not _public.hostname:
+        raise env.ConfigError(
+            "DAIBAN_PUBLIC_URL must be set in production to the address villagers open,"
+            " e.g. https://daiban.example.gov.cn"
+        )
+    if _public.hostname in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}:  # noqa: S104
+        raise env.ConfigError(
+            f"DAIBAN_PUBLIC_URL={DAIBAN_PUBLIC_URL!r} points at this machine; QR codes and"
+            " texts must carry the public address"
+        )
+    CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+DAIBAN_PUBLIC_URL = DAIBAN_PUBLIC_URL or "http://127.0.0.1:8000"
 
 # Counters for the public look-up's rate limit live here; Redis shares them across processes.
 REDIS_URL = env.string("DAIBAN_REDIS_URL")
@@ -315,6 +358,11 @@ DAIBAN_ESCALATION_CHAIN = env.strings(
 DAIBAN_ANSWER_DAYS = env.integer("DAIBAN_ANSWER_DAYS", 2, minimum=1)
 DAIBAN_RATING_REMINDER_DAYS = env.integer("DAIBAN_RATING_REMINDER_DAYS", 3, minimum=1)
 DAIBAN_RECTIFICATION_DAYS = env.integer("DAIBAN_RECTIFICATION_DAYS", 5, minimum=1)
+
+# /healthz (daiban/core/health.py): the worker's heartbeat may be this old, and the
+# disk holding var/ must keep this much free (and 5 %).
+DAIBAN_HEALTH_WORKER_SECONDS = env.integer("DAIBAN_HEALTH_WORKER_SECONDS", 180, minimum=60)
+DAIBAN_HEALTH_MIN_FREE_MB = env.integer("DAIBAN_HEALTH_MIN_FREE_MB", 1024, minimum=0)
 
 LOGGING = {
     "version": 1,
