@@ -145,7 +145,8 @@ def test_find_my_agent(client, world):
 
 def test_public_figures_are_totals_without_petitions(client, world):
     passbook = factories.replied(world)  # accepted 2 March, replied 3 March, promised 9 March
-    lifecycle.close(passbook.pk, actor=world.agent, method="phone", rating=5, at=at("2026-03-10"))
+    lifecycle.rate(passbook.pk, level=5, at=at("2026-03-05"))  # the villager, by the link
+    lifecycle.close(passbook.pk, actor=world.agent, method="phone", at=at("2026-03-10"))
     petition = lifecycle.start_case(
         actor=world.petition_agent, resident=world.resident, item=world.petition
     )
