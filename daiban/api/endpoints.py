@@ -165,11 +165,34 @@ def resident_out(r) -> dict:
 )
 @paginate(LimitOffsetPagination)
 def list_residents(request, q: str = ""):
-    found = (
-        search_residents(visible_residents(request.user), q)
-        if q
-        else visible_residents(request.user)
-    )
+    """By name or pinyin initials. A phone or ID number is never taken from the address,
+    where it would land in access logs: search for it with POST /residents/search."""
+    if _is_number(q):
+        raise Invalid(
+            _("Search by phone or ID number with POST /api/v1/residents/search."),
+            {"q": [_("No numbers in the address.")]},
+        )
+    return _residents(request.user, q)
+
+
+@router.post(
+    "/residents/search",
+    response={200: list[s.ResidentOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    tags=["residents"],
+    operation_id="search_residents",
+)
+@paginate(LimitOffsetPagination)
+def search_residents_by_body(request, payload: s.ResidentSearchIn):
+    """By name, pinyin initials, phone or ID number, sent in the body."""
+    return _residents(request.user, payload.q.strip())
+
+
+def _is_number(text: str) -> bool:
+    return sum(c.isdigit() for c in text) >= 4
+
+
+def _residents(user, q: str) -> list[dict]:
+    found = search_residents(visible_residents(user), q) if q else visible_residents(user)
     return [resident_out(r) for r in found.select_related("village").order_by("pk")]
 
 

@@ -62,6 +62,10 @@ class ResidentOut(Schema):
     village: str
 
 
+class ResidentSearchIn(Schema):
+    q: str = Field(max_length=100)
+
+
 class InquiryIn(Schema):
     question: str
     answer: str = ""

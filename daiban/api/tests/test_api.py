@@ -189,3 +189,17 @@ def test_tracking_by_code_and_digits(client, world):
     assert "459901198604120032" not in found.content.decode()
     wrong = client.get("/api/v1/track", {"code": case.tracking_code, "digits": "9999"}, **auth)
     assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
+
+
+def test_residents_are_found_by_number_only_through_the_body(client, world):
+    auth = bearer(world.agent)
+    by_name = client.get("/api/v1/residents", {"q": "hjr"}, **auth)
+    assert [r["name"] for r in by_name.json()["items"]] == ["胡建荣"]
+    in_address = client.get("/api/v1/residents", {"q": "13877160412"}, **auth)
+    assert in_address.status_code == 422 and "q" in in_address.json()["fields"]
+    found = post(client, "/residents/search", {"q": "13877160412"}, auth)
+    assert found.status_code == 200
+    assert [r["name"] for r in found.json()["items"]] == ["胡建荣"]
+    assert found.json()["items"][0]["phone_masked"] != "13877160412"
+    outsider = post(client, "/residents/search", {"q": "13877160412"}, bearer(world.other_agent))
+    assert outsider.json()["items"] == []
