@@ -13,13 +13,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from daiban.api import schemas as s
 from daiban.api.idempotency import idempotent
 from daiban.cases import lifecycle
-from daiban.cases.errors import Invalid
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
+from daiban.core.errors import Invalid
 from daiban.people.selectors import search_residents, visible_residents
 from daiban.people.services import register_resident
 from daiban.places.models import Department, Hamlet, Village
@@ -416,9 +416,7 @@ rate = _step(
 )
 
 
-@router.get(
-    "/track", response={200: s.TrackOut, 429: s.ErrorOut, **ERRORS}, tags=["tracking"]
-)
+@router.get("/track", response={200: s.TrackOut, 429: s.ErrorOut, **ERRORS}, tags=["tracking"])
 def track(request, code: str, digits: str):
     """What the public look-up shows (masked name, steps, holder as an office), for a
     hotline or an app; the same neutral 404 for a wrong code or wrong digits, and the

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from daiban.cases.errors import CaseError, Conflict, Forbidden, Invalid, NotAllowed
+from daiban.core.errors import CaseError, Conflict, Forbidden, Invalid, NotAllowed
 
 STATUS = {Invalid: 422, Forbidden: 403, NotAllowed: 409, Conflict: 409}
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from daiban.audit.models import AuditRecord
-from daiban.cases.admin import ReadOnlyAdmin
+from daiban.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditRecord)

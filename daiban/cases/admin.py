@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from daiban.cases.models import Case, Event, Hop, Inquiry, Paper
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from daiban.core.admin import ReadOnlyAdmin
 
 
 class EventInline(admin.TabularInline):

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daiban.cases import attachments
-from daiban.cases.errors import CaseError
 from daiban.cases.models import Attachment
 from daiban.cases.scoping import visible_cases
+from daiban.core.errors import CaseError
 
 
 @login_required

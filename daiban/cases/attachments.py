@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from daiban.audit import trail
-from daiban.cases.errors import Invalid
 from daiban.cases.models import Attachment, Case
+from daiban.core.errors import Invalid
 from daiban.people import crypto
 from daiban.people.models import Role, User
 

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import CaseError
 from daiban.cases.models import Case, HandoverBatch, Paper
+from daiban.core.errors import CaseError
 from daiban.places.models import Department
 
 

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import CaseError
 from daiban.cases.forms import ChecklistForm, InquiryForm, ReasonForm
 from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.catalog.services import ensure_current_version
+from daiban.core.errors import CaseError
 from daiban.core.inputs import as_id
 from daiban.people.selectors import visible_residents
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daiban.cases import attachments, forms, handover, lifecycle, rules
-from daiban.cases.errors import CaseError
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
+from daiban.core.errors import CaseError
 from daiban.open311 import services as open311
 from daiban.people.models import Role
 

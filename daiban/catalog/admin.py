@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from daiban.catalog.models import Material, ServiceItem, ServiceItemVersion
-from daiban.people.services import initials
+from daiban.core.pinyin import initials
 
 
 class MaterialInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from daiban.catalog.models import Material, ServiceItem, ServiceItemVersion
-from daiban.people.services import initials
+from daiban.core.pinyin import initials
 
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "default_catalog.json"
 

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daiban.cases.errors import Invalid
+from daiban.core.errors import Invalid
 
 BIGINT_MAX = 2**63 - 1
 NUL = "\x00"

@@ -13,7 +13,6 @@ DAIBAN_PDF_FONT). Where none is installed the PDF falls back to Adobe's STSong-L
 which every PDF reader has but which is not embedded.
 """
 
-import datetime
 import io
 import os
 import re
@@ -30,6 +29,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from daiban.core.dates import cn_date  # noqa: F401 (papers import it from here)
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -90,16 +91,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
     }
-
-
-def cn_date(value: datetime.date | datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        value = timezone.localdate(value)
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def qr_image(data: str, size_mm: float = 32) -> Image:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from daiban.audit import trail
-from daiban.cases.admin import ReadOnlyAdmin
+from daiban.core.admin import ReadOnlyAdmin
 from daiban.evaluation.models import PaymentLine, PaymentSheet, Scheme
 
 

@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from daiban.core.periods import month_list
 from daiban.figures.models import VillageTally
-from daiban.figures.selectors import Figures, month_list
+from daiban.figures.selectors import Figures
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daiban.audit import trail
-from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
-from daiban.figures.selectors import first_of_month, next_month
+from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
+from daiban.core.periods import first_of_month, next_month
 from daiban.notifications import services as sms
 from daiban.people.models import Role, User
 from daiban.places.models import Township

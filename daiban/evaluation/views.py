@@ -13,9 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.cases.errors import CaseError
+from daiban.audit.exports import download
+from daiban.core.downloads import XLSX
+from daiban.core.errors import CaseError
+from daiban.core.periods import first_of_month, parse_month, period
 from daiban.figures import selectors as figures
-from daiban.figures.views import XLSX, download, parse_month, period, query_string, scope_or_403
+from daiban.figures.views import query_string, scope_or_403
 from daiban.people.models import Role
 
 from . import exports, services
@@ -120,9 +123,7 @@ def _sheets_for(user):
 @login_required
 def sheets(request):
     scope = scope_or_403(request)
-    last_month = figures.first_of_month(
-        figures.first_of_month(timezone.localdate()) - datetime.timedelta(days=1)
-    )
+    last_month = first_of_month(first_of_month(timezone.localdate()) - datetime.timedelta(days=1))
     may_prepare = request.user.role in (Role.CENTER_DIRECTOR, Role.ADMINISTRATOR)
     townships = (
         [scope.township] if scope.township else list(scope.county.townships.order_by("code"))
@@ -224,8 +225,8 @@ def mine(request):
     if user.role != Role.VILLAGE_AGENT:
         raise PermissionDenied(_("This page is for village agents."))
     scheme = scheme_for(user.village.township.county_id)
-    this_month = figures.first_of_month(timezone.localdate())
-    last_month = figures.first_of_month(this_month - datetime.timedelta(days=1))
+    this_month = first_of_month(timezone.localdate())
+    last_month = first_of_month(this_month - datetime.timedelta(days=1))
     periods = []
     for label, start in ((_("This month"), this_month), (_("Last month"), last_month)):
         rows = evaluate(scheme, start, start, township_id=user.village.township_id)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from daiban.cases.models import FINAL_STATES, Case, Rating, State
 from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import Level, ServiceItem
+from daiban.core.periods import first_of_month, month_list, next_month  # noqa: F401 (selectors.first_of_month)
 from daiban.evaluation.models import Scheme
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
@@ -54,22 +55,6 @@ def scope_for(user: User, township_id: int | None = None) -> Scope | None:
             township = county.townships.filter(pk=township_id).first()
         return Scope(county=county, township=township)
     return None
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def month_list(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, day = [], start
-    while day <= end:
-        months.append(day)
-        day = next_month(day)
-    return months
 
 
 class Figures(dict):

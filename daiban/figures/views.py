@@ -1,64 +1,20 @@
 """Township and county dashboards, the cases behind each figure, and the report."""
 
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from daiban.audit import trail
+from daiban.audit.exports import download
 from daiban.cases.models import Case
+from daiban.core.downloads import XLSX
+from daiban.core.periods import period
 from daiban.evaluation.scores import scheme_for
 
 from . import charts, report, selectors
-from .selectors import first_of_month
-
-MAX_MONTHS = 120
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-FIRST_YEAR = 2000  # before the proxy system existed; also keeps dates far from overflow
-
-
-def parse_month(text: str) -> datetime.date | None:
-    """A "YYYY-MM" month between 2000 and next year, or None."""
-    try:
-        month = datetime.datetime.strptime(text.strip(), "%Y-%m").date()
-    except (ValueError, AttributeError):
-        return None
-    if not FIRST_YEAR <= month.year <= timezone.localdate().year + 1:
-        return None
-    return month
-
-
-def period(request) -> tuple[datetime.date, datetime.date]:
-    """The months asked for (from=YYYY-MM&to=YYYY-MM); the last 12 months by default."""
-    this_month = first_of_month(timezone.localdate())
-    end = this_month
-    start = datetime.date(end.year - 1, end.month, 1)
-    start = selectors.next_month(start)
-    asked_from, asked_to = request.GET.get("from", ""), request.GET.get("to", "")
-    if asked_from or asked_to:
-        low, high = (
-            parse_month(asked_from or start.strftime("%Y-%m")),
-            parse_month(asked_to or end.strftime("%Y-%m")),
-        )
-        if low is None or high is None:
-            messages.error(request, _("Give months as year-month, e.g. 2026-03."))
-        elif low > high:
-            messages.error(request, _("The first month comes after the last one."))
-        elif len(selectors.month_list(low, high)) > MAX_MONTHS:
-            messages.error(request, _("Choose at most %(n)s months.") % {"n": MAX_MONTHS})
-        else:
-            start, end = low, high
-    return start, end
 
 
 def _int(request, name: str) -> int | None:
@@ -236,14 +192,6 @@ def cases(request):
             "back": reverse("figures:dashboard") + "?" + query_string(scope, start, end),
         },
     )
-
-
-def download(request, kind: str, body: bytes, filename: str, content_type: str):
-    """A file for the user to keep, written to the audit trail."""
-    trail.record(f"export.{kind}", user=request.user, detail={"file": filename})
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

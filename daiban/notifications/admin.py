@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from daiban.cases.admin import ReadOnlyAdmin
+from daiban.core.admin import ReadOnlyAdmin
 from daiban.notifications.models import Sms
 
 

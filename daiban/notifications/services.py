@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from daiban.core.dates import cn_date
 from daiban.notifications.backends import get_backend
 from daiban.notifications.models import Sms
 from daiban.notifications.texts import render
@@ -193,7 +194,6 @@ def release_stuck(now: datetime.datetime | None = None) -> list[int]:
 
 def case_values(case) -> dict:
     from daiban.cases.selectors import tracking_url
-    from daiban.documents.pdf import cn_date
 
     agent = case.agent
     return {

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daiban.audit import trail
-from daiban.cases.errors import Invalid, NotAllowed
 from daiban.cases.models import Inquiry
 from daiban.cases.rules import responsible_agent
 from daiban.catalog.models import Group, ServiceItem
+from daiban.core.errors import Invalid, NotAllowed
 from daiban.open311.models import ApiKey, ServiceRequest
 from daiban.people import crypto
 from daiban.people.models import Role

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import CaseError
+from daiban.core.errors import CaseError
 from daiban.open311 import services
 from daiban.people.phone import mask_phone
 from daiban.people.selectors import visible_residents

@@ -14,9 +14,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from daiban.cases.errors import CaseError
 from daiban.cases.models import FINAL_STATES
 from daiban.catalog.models import Group, ServiceItem
+from daiban.core.errors import CaseError
 from daiban.open311 import services
 from daiban.open311.models import ApiKey, ServiceRequest
 from daiban.places.models import Township, Village

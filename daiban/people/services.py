@@ -5,19 +5,13 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
+from daiban.core.pinyin import initials  # noqa: F401 (also imported from here)
 from daiban.people import crypto
 from daiban.people.idnumber import parse_id_number
 from daiban.people.models import PLACE_FIELDS, ROLE_PLACE, Resident, Role, User
 from daiban.people.phone import mask_phone, parse_phone
 from daiban.places.models import Department, Hamlet, Village
-
-
-def initials(name: str) -> str:
-    """Pinyin first letters for search: 胡建荣 → hjr; punctuation dropped."""
-    letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
-    return "".join(ch for ch in letters if ch.isascii() and ch.isalnum())
 
 
 def check_staff_place(role: str, **places) -> None:

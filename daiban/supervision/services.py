@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import Forbidden, Invalid, NotAllowed
 from daiban.cases.models import Case, Event, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import open_hop
+from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications import services as sms
 from daiban.people.models import Role, User
 from daiban.supervision.models import (

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import CaseError
 from daiban.cases.models import Rating
 from daiban.cases.scoping import visible_cases
+from daiban.core.errors import CaseError
 from daiban.portal import selectors as portal
 from daiban.portal import throttle
 from daiban.supervision import selectors, services

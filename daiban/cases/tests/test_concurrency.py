@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import CaseError, Conflict, NotAllowed
 from daiban.cases.models import Case, Event, Paper
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
+from daiban.core.errors import CaseError, Conflict, NotAllowed
 
 
 def race(*calls):

@@ -4,11 +4,11 @@ import pytest
 from django.utils import translation
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import Forbidden, NotAllowed
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case, Event, State
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
+from daiban.core.errors import Forbidden, NotAllowed
 
 STATES = [
     "pending",
@@ -211,7 +211,7 @@ def test_county_hops_are_carried_by_the_township_agent(world):
 
 def test_files_go_only_to_places_of_the_case(world):
     case = factories.at_department(world)
-    from daiban.cases.errors import Invalid
+    from daiban.core.errors import Invalid
 
     with pytest.raises(Invalid):
         lifecycle.hand_over(case.pk, actor=world.clerk_finance, to_department=world.other_finance)
@@ -224,7 +224,7 @@ def test_files_go_only_to_places_of_the_case(world):
 
 
 def test_a_stale_copy_of_the_case_gets_a_conflict(world):
-    from daiban.cases.errors import Conflict
+    from daiban.core.errors import Conflict
 
     stale = factories.started(world)
     lifecycle.refuse(stale.pk, actor=world.agent, reason="不属于代办范围")

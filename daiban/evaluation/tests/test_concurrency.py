@@ -5,9 +5,9 @@ import datetime
 import pytest
 import time_machine
 
-from daiban.cases.errors import Conflict
 from daiban.cases.tests.test_concurrency import race
 from daiban.conftest import at
+from daiban.core.errors import Conflict
 from daiban.evaluation import services
 from daiban.evaluation.models import PaymentLine, PaymentSheet
 from daiban.people.models import Role

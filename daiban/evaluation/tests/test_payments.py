@@ -11,8 +11,8 @@ import time_machine
 from django.db import connection
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import Forbidden, NotAllowed
 from daiban.conftest import at
+from daiban.core.errors import Forbidden, NotAllowed
 from daiban.evaluation import exports, services
 from daiban.evaluation.models import Locked, PaymentLine, PaymentSheet, Scheme
 from daiban.figures.tests.fixture import build, completed_by, replied
@@ -218,7 +218,7 @@ def test_a_sheet_worked_out_before_the_month_ended_is_worked_out_again(world):
 
 
 def test_the_approver_approves_the_version_they_saw(world):
-    from daiban.cases.errors import Conflict
+    from daiban.core.errors import Conflict
 
     sheet = _prepare(world)
     seen = sheet.prepared_at

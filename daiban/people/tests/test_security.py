@@ -18,9 +18,9 @@ from PIL import Image
 
 from daiban.audit.models import AuditRecord
 from daiban.cases import attachments
-from daiban.cases.errors import Invalid
 from daiban.cases.tests import factories
 from daiban.conftest import verified_login
+from daiban.core.errors import Invalid
 from daiban.people import crypto
 from daiban.people.models import Resident
 from daiban.people.services import create_staff

@@ -8,11 +8,11 @@ import time_machine
 from django.utils import timezone
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import Forbidden, Invalid, NotAllowed
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
+from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications.models import Sms
 from daiban.supervision import services, sweeps
 from daiban.supervision.models import Alert, Supervision
