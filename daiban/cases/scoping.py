@@ -41,4 +41,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
         return cases.filter(township_id=user.township_id, is_petition=False)
     if role == Role.COUNTY_SUPERVISOR:
         return cases.filter(township__county_id=user.county_id, is_petition=False)
+    if role == Role.PETITION_BUREAU:
+        # The county's 信访局 answers for petitions only: the top of the petition line.
+        return cases.filter(township__county_id=user.county_id, is_petition=True)
     return cases.none()

@@ -223,8 +223,9 @@ def build_staff(county: County) -> Staff:
                 "petition_agent": make(f"{login}_petition", Role.PETITION_AGENT, village=village),
             }
     supervisor = make("county_supervisor", Role.COUNTY_SUPERVISOR, county=county)
+    petition_bureau = make("county_petition", Role.PETITION_BUREAU, county=county)
     admin = make("admin", Role.ADMINISTRATOR)
     key = base64.b32decode(DEMO_TOTP_KEY).hex()
-    for person in (supervisor, admin):
+    for person in (supervisor, petition_bureau, admin):
         TOTPDevice.objects.create(user=person, name="demo", key=key, confirmed=True)
     return Staff(supervisor, admin, by_village, by_township, clerks)

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     CENTER_DIRECTOR = "center_director", _("service center director")
     TOWNSHIP_LEADER = "township_leader", _("township leader")
     COUNTY_SUPERVISOR = "county_supervisor", _("county supervisor")
+    PETITION_BUREAU = "petition_bureau", _("county petition bureau")
     ADMINISTRATOR = "administrator", _("administrator")
 
 
@@ -28,6 +29,7 @@ ROLE_PLACE = {
     Role.CENTER_DIRECTOR: "township",
     Role.TOWNSHIP_LEADER: "township",
     Role.COUNTY_SUPERVISOR: "county",
+    Role.PETITION_BUREAU: "county",
     Role.ADMINISTRATOR: None,
 }
 PLACE_FIELDS = ("village", "department", "township", "county")

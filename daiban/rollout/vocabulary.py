@@ -50,6 +50,7 @@ ROLES: dict[str, Role] = {
     "便民服务中心主任": Role.CENTER_DIRECTOR,
     "乡镇领导": Role.TOWNSHIP_LEADER,
     "县督查员": Role.COUNTY_SUPERVISOR,
+    "县信访局": Role.PETITION_BUREAU,
     "县管理员": Role.ADMINISTRATOR,
 }
 ROLE_WORD = {
@@ -60,6 +61,7 @@ ROLE_WORD = {
     Role.CENTER_DIRECTOR: "中心主任",
     Role.TOWNSHIP_LEADER: "乡镇领导",
     Role.COUNTY_SUPERVISOR: "县督查员",
+    Role.PETITION_BUREAU: "县信访局",
     Role.ADMINISTRATOR: "县管理员",
 }
 

@@ -11,10 +11,10 @@ from daiban.people.models import Role, User
 from daiban.places.models import Department
 
 # Petitions are confidential (cases/scoping.py): only the petition agent, whoever holds the
-# file at the township, and the center director may open one. The township leader and the
-# county supervisor may not, and no county staff account can be put on the county petition
-# bureau, so the petition line ends at the center director.
-PETITION_CHAIN = ("holder", Role.CENTER_DIRECTOR)
+# file at the township, the center director and the county's petition bureau (信访局) may
+# open one; the township leader and the county supervisor may not. So a petition climbs
+# the petition line only.
+PETITION_CHAIN = ("holder", Role.CENTER_DIRECTOR, Role.PETITION_BUREAU)
 
 
 def chain_for(case) -> tuple[str, ...]:
@@ -56,6 +56,7 @@ def person_for(role: str, case, hop) -> User | None:
         Role.CENTER_DIRECTOR: {"township_id": case.township_id},
         Role.TOWNSHIP_LEADER: {"township_id": case.township_id},
         Role.COUNTY_SUPERVISOR: {"county_id": case.township.county_id},
+        Role.PETITION_BUREAU: {"county_id": case.township.county_id},
     }.get(role)
     if place is None:
         return None

@@ -109,3 +109,37 @@ def test_the_board_lists_no_supervision_of_a_case_its_assignee_cannot_open(staff
     client.force_login(world.leader)
     page = client.get("/supervision/").content.decode()
     assert case.number not in page and world.petition.name not in page
+
+
+def test_the_county_petition_bureau_is_the_top_of_the_petition_line(staffed, client):
+    """With a 信访局 account in the county, an unanswered petition climbs to it, and only
+    to it: the bureau opens petitions and nothing else."""
+    from daiban.conftest import verified_login
+    from daiban.people.services import create_staff
+
+    world = staffed
+    bureau = create_staff(
+        username="xinfangju",
+        password="x",
+        display_name="县信访局",
+        role=Role.PETITION_BUREAU,
+        county=world.county,
+    )
+    bureau.work_phone = "+8613900000005"
+    bureau.save()
+    case = _climb(world)
+    chain = list(
+        Supervision.objects.filter(case=case).order_by("level").values_list("level", "role")
+    )
+    assert chain == [(1, "holder"), (2, "center_director"), (3, "petition_bureau")]
+    texted = set(
+        Sms.objects.filter(case=case, template__startswith="staff_").values_list(
+            "phone_masked", flat=True
+        )
+    )
+    assert "139****0005" in texted and "139****0003" not in texted
+    ordinary = factories.accepted(world)
+    verified_login(client, bureau)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/cases/{ordinary.pk}/").status_code == 404
+    assert case.number in client.get("/supervision/").content.decode()

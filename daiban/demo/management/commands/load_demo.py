@@ -70,6 +70,7 @@ class Command(BaseCommand):
         rows = [
             ("admin", "administrator / 系统管理员"),
             ("county_supervisor", "county supervisor / 县督查"),
+            ("county_petition", "county petition bureau / 县信访局"),
             ("dc_director", "大厂壮族乡 center director / 便民服务中心主任"),
             ("dc_leader", "大厂壮族乡 township leader / 乡领导"),
             ("dc_township_agent", "大厂壮族乡 township agent / 乡级代办员"),
@@ -86,6 +87,6 @@ class Command(BaseCommand):
             " department has <dc|qs|lt>_<kind>."
         )
         self.stdout.write(
-            f"  admin and county_supervisor also need a code from an authenticator app with the"
+            f"  admin, county_supervisor and county_petition also need a code from an authenticator app with the"
             f" demo key {demo_county.DEMO_TOTP_KEY} (e.g. oathtool --totp -b {demo_county.DEMO_TOTP_KEY}).\n"
         )
