@@ -3,6 +3,7 @@
 A secret may also be given as NAME_FILE pointing at a file that holds it.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,3 +50,17 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
 def strings(name: str, default: str = "") -> list[str]:
     raw = string(name, default) or ""
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def time_range(name: str, default: str) -> tuple[datetime.time, datetime.time] | None:
+    """'21:00-08:00' (may pass midnight); empty or 'off' for none."""
+    raw = (os.environ.get(name, default) or "").strip()
+    if raw.lower() in {"", "off", "none"}:
+        return None
+    try:
+        start, end = (datetime.time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a time range like 21:00-08:00") from exc
+    if start == end:
+        raise ConfigError(f"{name}={raw!r} starts and ends at the same time")
+    return start, end

@@ -349,6 +349,23 @@ DAIBAN_DEMO_API_KEY = env.string("DAIBAN_DEMO_API_KEY", "demo-open311-key")
 DAIBAN_SMS_BACKEND = env.string(
     "DAIBAN_SMS_BACKEND", "daiban.notifications.backends.LogFileBackend"
 )
+# A provider (daiban.notifications.gateways.AlibabaSms or .TencentSms) sends registered
+# templates: kind=code for every text in notifications/texts.py, comma-separated.
+DAIBAN_SMS_TEMPLATES = dict(
+    part.split("=", 1) for part in env.strings("DAIBAN_SMS_TEMPLATES") if "=" in part
+)
+DAIBAN_SMS_SIGN_NAME = env.string("DAIBAN_SMS_SIGN_NAME", "") or ""
+DAIBAN_SMS_ACCESS_KEY_ID = env.string("DAIBAN_SMS_ACCESS_KEY_ID", "") or ""
+DAIBAN_SMS_ACCESS_KEY_SECRET = env.string("DAIBAN_SMS_ACCESS_KEY_SECRET", "") or ""
+DAIBAN_SMS_APP_ID = env.string("DAIBAN_SMS_APP_ID", "") or ""  # Tencent's SmsSdkAppId
+DAIBAN_SMS_REGION = env.string("DAIBAN_SMS_REGION", "ap-guangzhou") or ""  # Tencent
+DAIBAN_SMS_ENDPOINT = env.string("DAIBAN_SMS_ENDPOINT", "") or ""  # the provider's by default
+# Quiet hours, local time: texts wait until the end unless urgent (kinds listed here).
+# Tests that are not about quiet hours must not depend on the hour they run at.
+DAIBAN_SMS_QUIET_HOURS = env.time_range(
+    "DAIBAN_SMS_QUIET_HOURS", "off" if TESTING else "21:00-08:00"
+)
+DAIBAN_SMS_URGENT = env.strings("DAIBAN_SMS_URGENT", "")
 # Supervision: a warning when this share of a deadline is used; who answers an overdue
 # case at each level; working days to answer; rating reminder and rectification days.
 DAIBAN_WARNING_SHARE = float(env.string("DAIBAN_WARNING_SHARE", "0.8"))

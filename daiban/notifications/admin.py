@@ -8,8 +8,16 @@ from daiban.notifications.models import Sms
 class SmsAdmin(ReadOnlyAdmin):
     """The outbox: what went to whom (masked) and whether it arrived."""
 
-    list_display = ["created_at", "template", "phone_masked", "status", "attempts", "sent_at"]
-    list_filter = ["status", "template"]
+    list_display = [
+        "created_at",
+        "template",
+        "phone_masked",
+        "status",
+        "attempts",
+        "sent_at",
+        "delivery",
+    ]
+    list_filter = ["status", "delivery", "template"]
     search_fields = ["key"]
     fields = [
         "key",
@@ -23,4 +31,8 @@ class SmsAdmin(ReadOnlyAdmin):
         "error",
         "created_at",
         "sent_at",
+        "not_before",
+        "delivery",
+        "delivered_at",
+        "delivery_error",
     ]

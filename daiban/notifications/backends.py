@@ -28,12 +28,21 @@ from daiban.people.phone import mask_phone
 
 
 class SmsBackend(Protocol):
-    def send(self, *, phone: str, body: str, key: str) -> str:
+    # True: `send` also gets the kind (`template`), its registered code and parameters.
+    templated: bool
+
+    def send(
+        self, *, phone: str, body: str, key: str, template: str, code: str, params: dict
+    ) -> str:
         """Deliver one message; return the provider's message id.
 
-        `key` is unique per message: pass it to the provider as its idempotency key so a
-        retry after a lost answer does not send twice.
+        China's providers send only approved templates: `code` is the kind's registered
+        template (DAIBAN_SMS_TEMPLATES), `params` its values in the text's order; `body`
+        is the same text rendered. `key` is unique per message: pass it to the provider
+        as its idempotency key so a retry after a lost answer does not send twice.
         """
+
+    # Optional: receipts(sent: list[gateways.Sent]) -> list[gateways.Receipt]
 
 
 # Every resident's message opens "【代办】<name>您好" (notifications/texts.py).
@@ -81,10 +90,22 @@ def _locked(path: Path, flags: int):
 
 
 class LogFileBackend:
+    templated = True
+
     def __init__(self, path: Path | None = None):
         self.path = Path(path or default_path())
 
-    def send(self, *, phone: str, body: str, key: str) -> str:
+    def send(
+        self,
+        *,
+        phone: str,
+        body: str,
+        key: str,
+        template: str = "",
+        code: str = "",
+        params: dict | None = None,
+    ) -> str:
+        """The parameters are not written: the masked text says the same."""
         message_id = uuid.uuid4().hex
         line = {
             "id": message_id,
@@ -93,10 +114,20 @@ class LogFileBackend:
             "body": mask_body(body),
             "at": timezone.now().isoformat(),
         }
+        if template:
+            line["template"] = template
+        if code:
+            line["code"] = code
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
         with _locked(self.path, os.O_WRONLY | os.O_APPEND) as fd:
             os.write(fd, data)
         return message_id
+
+    def receipts(self, sent: list) -> list:
+        """The log is where the text goes: written is delivered."""
+        from daiban.notifications.gateways import Receipt
+
+        return [Receipt(provider_id=m.provider_id, delivered=True, at=m.sent_at) for m in sent]
 
     def purge(self, before: datetime.datetime) -> int:
         """Drop the lines of messages sent before `before`, mask what stays (lines

@@ -12,6 +12,11 @@ class Sms(models.Model):
         FAILED = "failed", _("failed, will retry")
         GAVE_UP = "gave_up", _("failed")
 
+    class Delivery(models.TextChoices):
+        PENDING = "pending", _("no receipt yet")
+        DELIVERED = "delivered", _("delivered")
+        UNDELIVERED = "undelivered", _("not delivered")
+
     key = models.CharField(
         _("event key"),
         max_length=120,
@@ -22,6 +27,11 @@ class Sms(models.Model):
     phone_encrypted = models.TextField(editable=False)
     phone_masked = models.CharField(_("to"), max_length=20)
     body = models.TextField(_("text"))
+    # The registered template's parameters, in the text's order (providers send only
+    # approved templates: notifications/texts.py, gateways.py).
+    params = models.JSONField(_("template parameters"), default=dict, blank=True)
+    # Quiet hours: not sent before this moment (None: at once).
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, null=True, blank=True, related_name="sms"
     )
@@ -38,6 +48,12 @@ class Sms(models.Model):
     claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # The provider's delivery receipt (manage.py sms_receipts, every ten minutes).
+    delivery = models.CharField(
+        _("delivery"), max_length=12, choices=Delivery.choices, default=Delivery.PENDING
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivery_error = models.CharField(_("delivery error"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("text message")
@@ -46,6 +62,8 @@ class Sms(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["status", "not_before"]),
+            models.Index(fields=["delivery", "sent_at"]),
         ]
 
     def __str__(self):

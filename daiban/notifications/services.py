@@ -8,6 +8,7 @@ import threading
 import uuid
 from functools import partial
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,6 +16,8 @@ from django.utils import timezone
 from daiban.core.dates import cn_date
 from daiban.notifications.backends import get_backend
 from daiban.notifications.models import Sms
+from daiban.notifications.schedule import due_now, quiet_until
+from daiban.notifications.texts import params as template_params
 from daiban.notifications.texts import render
 from daiban.people import crypto
 from daiban.people.phone import mask_phone
@@ -29,10 +32,14 @@ LEASE = datetime.timedelta(minutes=2)
 STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
-def queue(*, key: str, template: str, to: str, case=None, **values) -> Sms | None:
-    """Create the message for `key` unless it exists; deliver it after the commit."""
+def queue(
+    *, key: str, template: str, to: str, case=None, urgent: bool = False, **values
+) -> Sms | None:
+    """Create the message for `key` unless it exists; deliver it after the commit, or
+    when the quiet hours end (schedule.py) unless it is urgent."""
     if not to:
         return None
+    not_before = quiet_until(timezone.now(), template, urgent)
     sms, created = Sms.objects.get_or_create(
         key=key,
         defaults={
@@ -40,10 +47,12 @@ def queue(*, key: str, template: str, to: str, case=None, **values) -> Sms | Non
             "phone_encrypted": crypto.encrypt(to),
             "phone_masked": mask_phone(to),
             "body": render(template, **values),
+            "params": template_params(template, **values),
+            "not_before": not_before,
             "case": case,
         },
     )
-    if created:
+    if created and not_before is None:
         transaction.on_commit(partial(_enqueue, sms.pk))
     return sms
 
@@ -113,7 +122,7 @@ def deliver(sms_id: int) -> bool:
     """
     token, now = _claim_token(), timezone.now()
     claimed = Sms.objects.filter(
-        pk=sms_id, status__in=[Sms.Status.QUEUED, Sms.Status.FAILED]
+        due_now(now), pk=sms_id, status__in=[Sms.Status.QUEUED, Sms.Status.FAILED]
     ).update(
         status=Sms.Status.SENDING,
         attempts=F("attempts") + 1,
@@ -127,9 +136,19 @@ def deliver(sms_id: int) -> bool:
     ours = Sms.objects.filter(pk=sms_id, status=Sms.Status.SENDING, claimed_by=token)
     try:
         with Heartbeat(sms_id, token):
-            provider_id = get_backend().send(
-                phone=crypto.decrypt(sms.phone_encrypted), body=sms.body, key=sms.key
-            )
+            backend = get_backend()
+            message = {
+                "phone": crypto.decrypt(sms.phone_encrypted),
+                "body": sms.body,
+                "key": sms.key,
+            }
+            if getattr(backend, "templated", False):  # a provider of approved templates
+                message.update(
+                    template=sms.template,
+                    code=settings.DAIBAN_SMS_TEMPLATES.get(sms.template, ""),
+                    params=sms.params,
+                )
+            provider_id = backend.send(**message)
     except Exception as exc:
         status = Sms.Status.GAVE_UP if sms.attempts >= MAX_ATTEMPTS else Sms.Status.FAILED
         ours.update(status=status, error=repr(exc)[:1000])

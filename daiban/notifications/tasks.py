@@ -35,3 +35,19 @@ def release_stuck_sms() -> list[int]:
     """Every minute: messages whose sending worker died (its claim not renewed within
     services.LEASE) are queued again."""
     return services.release_stuck()
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_after_quiet_hours() -> list[int]:
+    """Every minute: texts held back by the quiet hours go once they are over."""
+    from daiban.notifications import schedule
+
+    return schedule.send_waiting()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def pull_sms_receipts() -> dict:
+    """Every ten minutes: the provider's delivery receipts into the outbox."""
+    from daiban.notifications import schedule
+
+    return schedule.pull_receipts()

@@ -1,4 +1,12 @@
-"""The wording of every text message, in Chinese (villagers' phones), in one place."""
+"""The wording of every text message, in Chinese (villagers' phones), in one place.
+
+China's SMS providers send only templates approved in advance, with parameters: register
+each text below with the provider as a template whose variables are the names in braces
+(`${name}` at Alibaba Cloud; `{1}`, `{2}` … in this order at Tencent Cloud), and set its
+code in DAIBAN_SMS_TEMPLATES (docs/operations.md, "Text messages").
+"""
+
+import string
 
 TEXTS = {
     "accepted": "【代办】{name}您好，您的“{item}”已由代办员受理，受理编号{number}，查询码{code}，"
@@ -20,3 +28,17 @@ TEXTS = {
 
 def render(template: str, **values) -> str:
     return TEXTS[template].format(**values)
+
+
+def parameter_names(template: str) -> list[str]:
+    """The template's variables in the order they appear (Tencent numbers them so)."""
+    names: list[str] = []
+    for _literal, name, _spec, _conversion in string.Formatter().parse(TEXTS[template]):
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def params(template: str, **values) -> dict[str, str]:
+    """The values a provider's template needs, in order, as text."""
+    return {name: str(values[name]) for name in parameter_names(template)}

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         erased = (
             Sms.objects.filter(created_at__lt=sms_cutoff)
             .exclude(phone_encrypted="")
-            .update(phone_encrypted="", phone_masked="—", body="（已按保留期限删除）")
+            .update(phone_encrypted="", phone_masked="—", body="（已按保留期限删除）", params={})
         )
         log_lines = purge_log(sms_cutoff)
         trail.record(
