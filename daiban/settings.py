@@ -237,6 +237,7 @@ AUTH_USER_MODEL = "people.User"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "daiban.rollout.hashers.OneTimePasswordHasher",  # generated one-time passwords only
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -29,6 +29,7 @@ from daiban.people.phone import mask_phone, national, parse_phone
 from daiban.people.services import create_staff
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
 from daiban.rollout import vocabulary
+from daiban.rollout.hashers import OneTimePasswordHasher
 from daiban.rollout.models import ItemAlias, Post
 from daiban.rollout.workbook import (
     DEPARTMENTS,
@@ -832,7 +833,7 @@ def hash_passwords(planner: Planner, progress: Progress | None = None) -> dict[s
     out = {}
     for done, phone in enumerate(new, start=1):
         password = one_time_password()
-        out[phone] = (password, make_password(password))
+        out[phone] = (password, make_password(password, hasher=OneTimePasswordHasher.algorithm))
         if progress:
             progress(_("Passwords"), done, len(new))
     return out
@@ -935,7 +936,7 @@ def apply(planner: Planner, passwords: dict, progress: Progress | None = None) -
             password, hashed = passwords.get(phone) or (None, None)
             if password is None:
                 password = one_time_password()
-                hashed = make_password(password)
+                hashed = make_password(password, hasher=OneTimePasswordHasher.algorithm)
             given = {k: v for k, v in places(w.extra["places"]).items() if v is not None}
             user = create_staff(
                 username=w.extra["username"],

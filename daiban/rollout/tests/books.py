@@ -60,7 +60,9 @@ def csv_files(sheets: dict[str, list[list]]) -> list[tuple[str, bytes]]:
 
 
 def county_sheets(
-    county: tuple[str, str], townships: list[tuple[str, str, list[tuple[str, str]]]]
+    county: tuple[str, str],
+    townships: list[tuple[str, str, list[tuple[str, str]]]],
+    clerks: int | None = None,
 ) -> dict[str, list[list]]:
     """区划, 部门, 人员 for a county: every township with all its departments and a clerk for
     each, a director, a leader and a township agent; every village with a village agent and
@@ -75,10 +77,12 @@ def county_sheets(
     n = 1
     for t, (code, name, villages) in enumerate(townships):
         places.append([code, name, "", "", "", "", ""])
-        for words in TOWNSHIP_KINDS.values():
+        for k, words in enumerate(TOWNSHIP_KINDS.values()):
             departments.append(
                 [code, f"{name}{words[0]}", words[0], f"0776-79{t:02d}{len(words[0]):03d}"]
             )
+            if clerks is not None and k >= clerks:
+                continue
             staff.append(
                 [
                     person(n),

@@ -89,6 +89,7 @@ def test_a_one_time_password_must_be_changed_first(world):
     report = importer.import_county(books.leye())
     agent = User.objects.get(village__code="451028102201", role=Role.VILLAGE_AGENT)
     password = next(r[4] for r in report.credentials if r[3] == agent.username)
+    assert agent.password.startswith("pbkdf2_sha256_onetime$")
     client = Client()
     response = client.post("/login/", {"username": agent.username, "password": password})
     assert response.status_code == 302
