@@ -20,6 +20,7 @@ from daiban.cases.selectors import custody
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.core.errors import Invalid
+from daiban.people.models import Role
 from daiban.people.selectors import search_residents, visible_residents
 from daiban.people.services import register_resident
 from daiban.places.models import Department, Hamlet, Village
@@ -224,6 +225,38 @@ def create_resident(request, payload: s.ResidentIn):
     except ValidationError as exc:
         raise Invalid(exc.messages[0], exc.message_dict) from None
     return 201, resident_out(resident)
+
+
+@router.get(
+    "/inquiries",
+    response={200: list[s.WaitingInquiryOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    tags=["inquiries"],
+)
+@paginate(LimitOffsetPagination)
+def waiting_inquiries(request):
+    """Questions still waiting for the agent: neither answered nor turned into a case,
+    those filed through Open311 (a hotline) among them. The agent's own; a center director
+    sees the township's."""
+    from daiban.cases.models import Inquiry
+
+    user = request.user
+    waiting = Inquiry.objects.filter(answer="", case__isnull=True)
+    if user.role == Role.CENTER_DIRECTOR:
+        waiting = waiting.filter(village__township_id=user.township_id)
+    elif user.role != Role.ADMINISTRATOR:
+        waiting = waiting.filter(agent=user)
+    return [
+        {
+            "id": i.pk,
+            "uid": str(i.uid),
+            "question": i.question,
+            "item": i.item.code if i.item else None,
+            "resident": i.resident_id,
+            "asked_at": i.asked_at,
+            "from_hotline": hasattr(i, "open311"),
+        }
+        for i in waiting.select_related("item", "open311").order_by("asked_at", "pk")
+    ]
 
 
 @router.post("/inquiries", response={201: s.InquiryOut, **ERRORS}, tags=["inquiries"])

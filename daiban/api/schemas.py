@@ -80,6 +80,16 @@ class InquiryOut(Schema):
     question: str
 
 
+class WaitingInquiryOut(Schema):
+    id: int
+    uid: str
+    question: str
+    item: str | None
+    resident: int | None
+    asked_at: datetime.datetime
+    from_hotline: bool
+
+
 class CaseIn(Schema):
     resident: Id
     item: str

@@ -203,3 +203,36 @@ def test_residents_are_found_by_number_only_through_the_body(client, world):
     assert found.json()["items"][0]["phone_masked"] != "13877160412"
     outsider = post(client, "/residents/search", {"q": "13877160412"}, bearer(world.other_agent))
     assert outsider.json()["items"] == []
+
+
+def test_a_hotline_request_waits_in_the_agents_api_list_until_acted_on(client, world):
+    from daiban.api.models import hash_key
+    from daiban.open311.models import ApiKey
+
+    ApiKey.objects.create(name="12345", key_hash=hash_key("hotline-key"))
+    filed = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": "hotline-key",
+            "service_code": world.passbook.code,
+            "description": "存折想改名",
+            "last_name": "胡",
+            "first_name": "建荣",
+            "phone": "13877160412",
+            "attribute[village]": world.village.code,
+        },
+    )
+    assert filed.status_code == 201
+    waiting = client.get("/api/v1/inquiries", **bearer(world.agent)).json()["items"]
+    assert [(w["question"], w["from_hotline"]) for w in waiting] == [("存折想改名", True)]
+    assert client.get("/api/v1/inquiries", **bearer(world.other_agent)).json()["items"] == []
+    director = client.get("/api/v1/inquiries", **bearer(world.director)).json()["items"]
+    assert [w["id"] for w in director] == [waiting[0]["id"]]
+    created = post(
+        client,
+        "/cases",
+        {"resident": world.resident.pk, "item": world.passbook.code, "inquiry": waiting[0]["id"]},
+        bearer(world.agent),
+    )
+    assert created.status_code == 201
+    assert client.get("/api/v1/inquiries", **bearer(world.agent)).json()["items"] == []
