@@ -229,3 +229,17 @@ def test_the_command_masks_phones_and_insists_on_credentials(tmp_path, capsys):
     assert len(rows) == 82 and rows[0][3] == "用户名"
     call_command("county_template", str(tmp_path / "t.xlsx"), stdout=io.StringIO())
     assert (tmp_path / "t.xlsx").exists()
+
+
+def test_a_workbook_never_takes_over_another_countys_account(world):
+    world.director.work_phone = "+86" + books.phone(1)  # 云岭县's director
+    world.director.save()
+    world.admin.work_phone = "+86" + books.phone(2)
+    world.admin.save()
+    report = importer.import_county(books.leye())
+    rows = {p.row: p for p in report.problems}
+    assert len(report.problems) == 2 and {p.column for p in report.problems} == {"B"}
+    assert "director" in str(rows[min(rows)]) and "admin" in str(rows[max(rows)])
+    assert not County.objects.filter(code="451028000000").exists()
+    world.director.refresh_from_db()
+    assert world.director.township == world.township
