@@ -203,6 +203,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "daiban.portal.views.public_context",
+                "daiban.workdays.notice.calendar_notice",
             ],
         },
     },
