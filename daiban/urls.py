@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from daiban.cases import urls as case_pages
 from daiban.core.health import healthz
+from daiban.documents import urls as case_papers
 from daiban.people import second_factor
 
 urlpatterns = [
@@ -22,5 +24,6 @@ urlpatterns = [
     path("", include("daiban.figures.urls")),
     path("", include("daiban.evaluation.urls")),
     path("", include("daiban.portal.urls")),
-    path("", include("daiban.cases.urls")),
+    # The case pages and their printed papers, one "cases:" namespace.
+    path("", include((case_pages.urlpatterns + case_papers.urlpatterns, "cases"))),
 ]

@@ -454,8 +454,9 @@ def track(request, code: str, digits: str):
     """What the public look-up shows (masked name, steps, holder as an office), for a
     hotline or an app; the same neutral 404 for a wrong code or wrong digits, and the
     same limit on guesses as the tracking page (shared counters; 429 once passed)."""
-    from daiban.portal import throttle
-    from daiban.portal.selectors import find_for_tracking, progress
+    from daiban.cases.selectors import find_for_tracking
+    from daiban.core import throttle
+    from daiban.portal.selectors import progress
 
     attempt = throttle.take(request, code)
     if not attempt.allowed:

@@ -14,7 +14,6 @@ case gets a Conflict instead of overwriting someone else's step.
 
 import datetime
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,8 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daiban.audit import trail
-from daiban.cases import rules
-from daiban.cases.errors import Conflict, Forbidden, Invalid, NotAllowed
+from daiban.cases import hooks, rules
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import (
     Case,
@@ -47,7 +45,7 @@ from daiban.cases.numbers import new_tracking_code, next_case_number
 from daiban.cases.selectors import open_hop
 from daiban.catalog.models import Level, ServiceItem
 from daiban.catalog.services import ensure_current_version
-from daiban.figures import services as figures
+from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.people.models import Resident, Role, User
 from daiban.places.models import Department, Village
 from daiban.workdays.calendar import WorkCalendar
@@ -145,17 +143,11 @@ def _commit(case: Case, *, actor: User, action: str, at, to: str, note="", data=
         obj=case,
         detail={"from": before_state, "to": to, "event": event.seq},
     )
-    figures.refresh(case.pk)
-    transaction.on_commit(partial(_after_event, event.pk, event.action))
-
-
-def _after_event(event_id: int, action: str) -> None:
-    """Once the step is committed: text messages and follow-ups run in the worker."""
-    from daiban.notifications.tasks import on_event
-    from daiban.supervision.follow_ups import FOLLOWED_UP
-
-    if action in FOLLOWED_UP:
-        on_event(event_id)
+    # Figures' tallies follow inside the transaction, under the row lock; texts and
+    # follow-ups are queued once it commits (cases/hooks.py).
+    step = hooks.Step(case_id=case.pk, event_id=event.pk, action=event.action)
+    hooks.in_step(step)
+    hooks.on_commit(step)
 
 
 @transaction.atomic
@@ -349,7 +341,8 @@ def start_case(
         to_state=State.PENDING,
     )
     trail.record("case.created", user=actor, obj=case, detail={"to": State.PENDING, "event": 1})
-    transaction.on_commit(partial(_after_event, event.pk, event.action))
+    # A case being opened adds nothing to any tally until it is accepted.
+    hooks.on_commit(hooks.Step(case_id=case.pk, event_id=event.pk, action=event.action))
     return case
 
 

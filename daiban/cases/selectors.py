@@ -20,6 +20,18 @@ def tracking_url(case: Case) -> str:
     return f"{settings.DAIBAN_PUBLIC_URL.rstrip('/')}/track/?code={case.tracking_code}"
 
 
+def find_for_tracking(code: str, last_four: str) -> Case | None:
+    """The case of a tracking code, if the last four digits of the resident's phone match."""
+    code = (code or "").strip().upper().replace(" ", "")
+    last_four = (last_four or "").strip()
+    if len(code) != 10 or len(last_four) != 4 or not last_four.isdigit():
+        return None
+    case = Case.objects.filter(tracking_code=code).select_related("item", "resident").first()
+    if case is None or not case.resident.phone_masked.endswith(last_four):
+        return None
+    return case
+
+
 def complete_checklist(item: ServiceItem) -> list[Received]:
     """Every required material of the item's current guide, exactly as asked for."""
     return [

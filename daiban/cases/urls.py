@@ -1,8 +1,9 @@
 from django.urls import path
 
 from daiban.cases import attachment_views, intake_views, views
-from daiban.documents import views as documents
 
+# The case's printed papers share the "cases:" names; they live in documents/urls.py and
+# daiban/urls.py puts both lists under one namespace.
 app_name = "cases"
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,13 +20,8 @@ urlpatterns = [
     path("cases/<int:pk>/supplement/", views.request_supplement, name="request_supplement"),
     path("cases/<int:pk>/resume/", views.resume, name="resume"),
     path("cases/<int:pk>/return-papers/", views.return_papers, name="return_papers"),
-    path("cases/<int:pk>/receipt.pdf", documents.receipt, name="receipt"),
-    path("cases/<int:pk>/entrustment.pdf", documents.entrustment, name="entrustment"),
-    path("cases/<int:pk>/refusal.pdf", documents.refusal, name="refusal"),
-    path("cases/<int:pk>/notices/<int:notice_pk>.pdf", documents.supplement, name="supplement_pdf"),
     path("cases/<int:pk>/scans/", attachment_views.upload, name="upload"),
     path("cases/<int:pk>/scans/<int:attachment_pk>/", attachment_views.download, name="scan"),
     path("handover/", views.handover_batch, name="handover"),
     path("handover/<int:pk>/", views.batch, name="batch"),
-    path("handover/<int:pk>.pdf", documents.handover_list, name="handover_pdf"),
 ]

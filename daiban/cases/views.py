@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.cases import attachments, forms, handover, lifecycle, rules
+from daiban.cases import attachments, forms, handover, hooks, lifecycle, rules
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
 from daiban.core.errors import CaseError
-from daiban.open311 import services as open311
 from daiban.people.models import Role
 
 SHOWN = 200  # the most urgent first; a county-wide list is read through reports, not here
@@ -38,8 +37,9 @@ def home(request):
         template = "cases/home_director.html"
     else:
         context["rows"], context["rows_total"] = worklist(visible_cases(user), today, SHOWN)
-        # Requests filed through Open311 (a hotline) wait here until the agent acts.
-        context["hotline"] = list(open311.waiting_for(user)[:SHOWN])
+        # Requests filed through Open311 (a hotline) wait here until the agent acts
+        # (open311 adds its list in its AppConfig.ready).
+        context.update(hooks.agent_home_lists(user, SHOWN))
         template = "cases/home_agent.html"
     return render(request, template, context)
 

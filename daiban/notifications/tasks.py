@@ -1,6 +1,6 @@
 """Background tasks (huey): they take ids, and each can run twice without harm."""
 
-from django.utils import timezone, translation
+from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -13,21 +13,12 @@ def deliver_sms(sms_id: int) -> bool:
 
 
 @db_task(retries=3, retry_delay=30)
-def on_event(event_id: int) -> None:
-    """Whatever follows a committed step: messages to the resident, rectifications."""
-    from daiban.supervision import follow_ups
+def text_resident(event_id: int) -> None:
+    """After a committed step: the text to the resident (acceptance, notice, result, reply)."""
+    from daiban.notifications import receivers
 
     with translation.override("zh-hans"):
-        follow_ups.after_event(event_id)
-
-
-@db_periodic_task(crontab(minute="*/30"))
-def sweep() -> dict:
-    """Deadlines, escalation and rating reminders, every half hour."""
-    from daiban.supervision import sweeps
-
-    with translation.override("zh-hans"):
-        return sweeps.run(timezone.localdate())
+        receivers.text_resident(event_id)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from daiban.catalog.models import ServiceItem
+from daiban.core import throttle
 from daiban.core.inputs import safe_next
 from daiban.places.models import Township, Village
-from daiban.portal import selectors, throttle
+from daiban.portal import selectors
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
 LARGE_COOKIE = "daiban_large_text"

@@ -10,16 +10,9 @@ from daiban.notifications import services as sms
 from daiban.supervision import services
 from daiban.supervision.models import RatingInvitation
 
-RESIDENT_TEXTS = {
-    Event.Action.ACCEPTED: "accepted",
-    Event.Action.SUPPLEMENT_REQUESTED: "supplement",
-    Event.Action.RESULT_RECORDED: "result",
-    Event.Action.REPLIED: "replied",
-}
-
-
-# Steps that have something to follow; the others are not queued at all.
-FOLLOWED_UP = {*RESIDENT_TEXTS, Event.Action.RATED}
+# Steps that have something to follow here; the texts to the resident are sent by
+# notifications (notifications/receivers.py).
+FOLLOWED_UP = {Event.Action.REPLIED, Event.Action.RATED}
 
 
 def after_event(event_id: int) -> None:
@@ -27,18 +20,6 @@ def after_event(event_id: int) -> None:
         pk=event_id
     )
     case = event.case
-    template = RESIDENT_TEXTS.get(event.action)
-    if template:
-        values = sms.case_values(case)
-        if template == "supplement":
-            values["materials"] = "、".join(event.data.get("missing", [])) or event.note
-        sms.queue(
-            key=f"event:{event.pk}",
-            template=template,
-            to=sms.resident_phone(case),
-            case=case,
-            **values,
-        )
     if event.action == Event.Action.REPLIED:
         invite_rating(case)
     # A bad rating opens a rectification; an agent's note does not, until the villager's

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from daiban.cases import lifecycle
 from daiban.cases.models import Rating
 from daiban.cases.scoping import visible_cases
+from daiban.cases.selectors import find_for_tracking
+from daiban.core import throttle
 from daiban.core.errors import CaseError
-from daiban.portal import selectors as portal
-from daiban.portal import throttle
 from daiban.supervision import selectors, services
 from daiban.supervision.models import (
     Appeal,
@@ -233,7 +233,7 @@ def complain(request):
             {"error": throttle.too_many_tries(), "code": throttle.normalize_code(code)},
             status=429,
         )
-    case = portal.find_for_tracking(code, request.POST.get("digits", ""))
+    case = find_for_tracking(code, request.POST.get("digits", ""))
     if case is None:
         return render(
             request,

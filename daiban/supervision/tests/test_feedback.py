@@ -9,11 +9,12 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from daiban.cases import lifecycle
-from daiban.cases.errors import Forbidden, Invalid, NotAllowed
 from daiban.cases.models import Case, Event, Rating
 from daiban.cases.tests import factories
 from daiban.conftest import verified_login
+from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications.models import Sms
+from daiban.notifications.receivers import text_resident
 from daiban.portal import selectors as portal
 from daiban.supervision import follow_ups, services, sweeps
 from daiban.supervision.models import Complaint, RatingInvitation, Rectification, Supervision
@@ -37,6 +38,7 @@ def test_each_step_texts_the_resident_exactly_once(replied):
     assert accepted.status == "sent"  # the local backend delivered it
     # The worker retrying a step's follow-up (or a second worker) adds nothing.
     for event in replied.events.all():
+        text_resident(event.pk)
         follow_ups.after_event(event.pk)
     assert Sms.objects.filter(case=replied).count() == 4
 
