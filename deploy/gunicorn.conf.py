@@ -28,3 +28,6 @@ accesslog = os.environ.get("DAIBAN_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 proc_name = "daiban-web"
+# gunicorn's control socket would live in the service user's home; systemd and signals
+# (HUP to reload, TERM to stop) are the controls here.
+control_socket_disable = True
