@@ -1,6 +1,7 @@
 """The county setup pages: upload a workbook, see the preview, apply the same file; the
 launch page. Administrators only (county supervisors may read the launch page of theirs)."""
 
+import datetime
 import hashlib
 import shutil
 from functools import wraps
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -86,6 +88,7 @@ def upload(request):
                 status=400,
             )
         contents.append((name, f.read()))
+    _forget_old_uploads()
     upload = Upload.objects.create(
         uploaded_by=request.user,
         file_name=", ".join(n for n, _raw in contents)[:200],
@@ -96,6 +99,15 @@ def upload(request):
     for name, raw in contents:
         (folder / name).write_bytes(raw)
     return redirect("rollout:preview", token=upload.token)
+
+
+KEEP_UPLOADS = datetime.timedelta(days=1)
+
+
+def _forget_old_uploads():
+    """Files of previews never applied, and credentials never downloaded, go after a day."""
+    for upload in Upload.objects.filter(uploaded_at__lt=timezone.now() - KEEP_UPLOADS):
+        shutil.rmtree(uploads_dir() / str(upload.token), ignore_errors=True)
 
 
 def _mine(request, token) -> Upload:
@@ -127,17 +139,21 @@ def preview(request, token):
 @administrators_only
 @require_POST
 def apply(request, token):
-    upload = _mine(request, token)
-    if upload.applied_at:
-        return redirect("rollout:done", token=upload.token)
-    files = _saved_files(upload)
-    if _digest(files) != upload.sha256:
-        raise Http404
-    report = import_county(files, actor=request.user)
-    if not report.ok:
-        return redirect("rollout:preview", token=upload.token)
-    upload.applied_at = timezone.now()
-    upload.save(update_fields=["applied_at"])
+    with transaction.atomic():
+        # Locked: a double click or a second tab waits, then finds it applied.
+        upload = get_object_or_404(
+            Upload.objects.select_for_update(), token=token, uploaded_by=request.user
+        )
+        if upload.applied_at:
+            return redirect("rollout:done", token=upload.token)
+        files = _saved_files(upload)
+        if _digest(files) != upload.sha256:
+            raise Http404
+        report = import_county(files, actor=request.user)
+        if not report.ok:
+            return redirect("rollout:preview", token=upload.token)
+        upload.applied_at = timezone.now()
+        upload.save(update_fields=["applied_at"])
     folder = uploads_dir() / str(upload.token)
     for path in folder.iterdir():
         path.unlink()

@@ -243,3 +243,31 @@ def test_a_workbook_never_takes_over_another_countys_account(world):
     assert not County.objects.filter(code="451028000000").exists()
     world.director.refresh_from_db()
     assert world.director.township == world.township
+
+
+def test_the_items_sheet_switches_items_and_sets_their_departments():
+    from daiban.catalog.models import ServiceItem
+    from daiban.catalog.services import load_default_catalog
+    from daiban.rollout.models import ItemAlias
+
+    load_default_catalog()
+    passbook = ServiceItem.objects.get(name="粮食直补存折更名")
+    homestead = ServiceItem.objects.get(code="ZJD-001")
+    sheets = books.leye_sheets()
+    sheets["事项"] = [
+        [passbook.code, "否", "", "", "0776-7920001", "粮补存折改名、存折更名"],
+        [homestead.code, "是", "国土所", "自然资源局", "", ""],
+    ]
+    report = importer.import_county([("items.xlsx", books.xlsx(sheets))])
+    assert report.ok, [str(p) for p in report.problems]
+    passbook.refresh_from_db()
+    assert not passbook.is_active and passbook.phone == "07767920001"
+    alias = ItemAlias.objects.get(item=passbook)
+    assert alias.county.code == "451028000000" and "存折更名" in alias.aliases
+    homestead.refresh_from_db()
+    assert (homestead.department_kind, homestead.county_department_kind) == (
+        "land",
+        "c_natural_resources",
+    )
+    again = importer.import_county([("items.xlsx", books.xlsx(sheets))])
+    assert not again.changes_anything
