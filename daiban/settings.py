@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "daiban.supervision",
     "daiban.figures",
     "daiban.evaluation",
+    "daiban.register",
     "daiban.api",
     "daiban.open311",
     "daiban.rollout",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.figures.urls")),
     path("", include("daiban.evaluation.urls")),
+    path("", include("daiban.register.urls")),
     path("", include("daiban.portal.urls")),
     # The case pages and their printed papers, one "cases:" namespace.
     path("", include((case_pages.urlpatterns + case_papers.urlpatterns, "cases"))),
