@@ -125,6 +125,8 @@ class Resident(models.Model):
     phone_encrypted = models.TextField(editable=False)
     phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, editable=False)
+    # A keyed hash of the phone's last four digits, the part a villager remembers.
+    phone_last4_hash = models.CharField(max_length=64, db_index=True, editable=False, default="")
     village = models.ForeignKey(Village, models.PROTECT, related_name="residents")
     hamlet = models.ForeignKey(
         Hamlet, models.PROTECT, null=True, blank=True, related_name="residents"
@@ -143,3 +145,20 @@ class Resident(models.Model):
     @property
     def masked_name(self) -> str:
         return mask_name(self.name)
+
+
+class ResidentNameKey(models.Model):
+    """One thing a resident's name is found by as a prefix: the name, the given name, and
+    the initials and full pinyin of every reading (覃德贵: qdg, qindegui, tdg, tandegui).
+    Written with the resident by `people.services`; searched through an index."""
+
+    resident = models.ForeignKey(Resident, models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=120, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "key"], name="one_name_key_per_resident")
+        ]
+
+    def __str__(self):
+        return self.key

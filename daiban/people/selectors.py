@@ -1,10 +1,11 @@
 """Reads of residents: exact look-up by keyed hash, never by decrypting rows."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from daiban.people import crypto
 from daiban.people.idnumber import parse_id_number
-from daiban.people.models import Resident
+from daiban.people.models import Resident, ResidentNameKey
 from daiban.people.phone import parse_phone
 
 
@@ -22,6 +23,33 @@ def residents_with_phone(raw: str):
     except ValidationError:
         return Resident.objects.none()
     return Resident.objects.filter(phone_hash=crypto.keyed_hash("phone", value))
+
+
+def residents_with_phone_ending(digits: str):
+    """The last four digits of a phone, through their keyed hash (an index, no decryption)."""
+    return Resident.objects.filter(phone_last4_hash=crypto.keyed_hash("phone4", digits))
+
+
+def residents_named(text: str):
+    """Whose name, given name, pinyin initials or full pinyin (any reading of the surname)
+    starts with the text: 胡建荣 is found by 胡建, 建荣, hjr, hu and hujianrong; 覃德贵 by
+    qdg and tdg. One indexed prefix look-up of the name keys."""
+    return Resident.objects.filter(pk__in=_name_keys(text).values("resident_id"))
+
+
+def _name_keys(text: str):
+    text = (text or "").strip().lower()
+    if text.isascii():
+        text = "".join(text.split())
+    if not text:
+        return ResidentNameKey.objects.none()
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE ignores case and so cannot use the index; a range on the binary
+        # ordering is the same prefix test and can.
+        return ResidentNameKey.objects.filter(
+            key__gte=text, key__lt=text[:-1] + chr(ord(text[-1]) + 1)
+        )
+    return ResidentNameKey.objects.filter(key__startswith=text)  # the index's pattern ops
 
 
 def visible_residents(user):
@@ -44,7 +72,8 @@ def visible_residents(user):
 
 
 def search_residents(residents, text: str):
-    """By ID number or phone (exact, through the keyed hash), pinyin initials, or name."""
+    """By ID number or phone (exact, through the keyed hash), the phone's last four digits,
+    or the name: its start, the given name, pinyin initials or full pinyin."""
     text = (text or "").strip()
     if not text:
         return residents.none()
@@ -53,9 +82,11 @@ def search_residents(residents, text: str):
         return residents.filter(pk__in=residents_with_id_number(compact).values("pk"))
     if compact.lstrip("+").isdigit() and len(compact) >= 7:
         return residents.filter(pk__in=residents_with_phone(compact).values("pk"))
-    if text.isascii() and text.isalpha():
-        return residents.filter(name_initials__startswith=text.lower())
-    return residents.filter(name__contains=text)
+    if compact.isdigit() and len(compact) == 4:
+        return residents.filter(pk__in=residents_with_phone_ending(compact).values("pk"))
+    if any(ch.isdigit() for ch in compact):
+        return residents.none()
+    return residents.filter(pk__in=_name_keys(text).values("resident_id"))
 
 
 def likely_duplicates(village_id: int, name: str, phone_hash: str | None):

@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from daiban.core.pinyin import initials  # noqa: F401 (also imported from here)
+from daiban.core.pinyin import (
+    initials,  # noqa: F401 (also imported from here)
+    search_keys,
+)
 from daiban.people import crypto
 from daiban.people.idnumber import parse_id_number
-from daiban.people.models import PLACE_FIELDS, ROLE_PLACE, Resident, Role, User
+from daiban.people.models import PLACE_FIELDS, ROLE_PLACE, Resident, ResidentNameKey, Role, User
 from daiban.people.phone import mask_phone, parse_phone
 from daiban.places.models import Department, Hamlet, Village
 
@@ -123,6 +126,7 @@ def register_resident(
         id_number_masked=parsed.masked,
         phone_encrypted=crypto.encrypt(phone_value),
         phone_hash=crypto.keyed_hash("phone", phone_value),
+        phone_last4_hash=crypto.keyed_hash("phone4", phone_value[-4:]),
         phone_masked=mask_phone(phone_value),
         village=village,
         hamlet=hamlet,
@@ -131,6 +135,7 @@ def register_resident(
     try:
         with transaction.atomic():
             resident.save()
+            index_name(resident)
     except IntegrityError:
         # Someone registered the same number between our check and our insert.
         raise ValidationError(
@@ -181,3 +186,11 @@ def reveal(resident: Resident, *, actor: User, field: str, reason: str) -> str:
         "personal_data.reveal", user=actor, obj=resident, detail={"field": field, "reason": reason}
     )
     return value
+
+
+def index_name(resident: Resident) -> None:
+    """(Re)write what the resident's name is found by; call after the name changes."""
+    ResidentNameKey.objects.filter(resident=resident).delete()
+    ResidentNameKey.objects.bulk_create(
+        ResidentNameKey(resident=resident, key=key) for key in search_keys(resident.name)
+    )
