@@ -159,7 +159,10 @@ def apply(request, token):
         path.unlink()
     if report.credentials:
         (folder / "out").write_bytes(credentials(report.credentials))
-    request.session[f"rollout-{upload.token}"] = _summary(report)
+    request.session[f"rollout-{upload.token}"] = {
+        "summary": _summary(report),
+        "county": report.county_code,
+    }
     return redirect("rollout:done", token=upload.token)
 
 
@@ -170,12 +173,14 @@ def done(request, token):
     if not upload.applied_at:
         return redirect("rollout:preview", token=upload.token)
     has_credentials = (uploads_dir() / str(upload.token) / "out").exists()
+    result = request.session.get(f"rollout-{upload.token}") or {}
     return render(
         request,
         "rollout/done.html",
         {
             "upload": upload,
-            "summary": request.session.get(f"rollout-{upload.token}", []),
+            "summary": result.get("summary", []),
+            "county": result.get("county", ""),
             "has_credentials": has_credentials,
         },
     )

@@ -40,7 +40,7 @@ def test_upload_preview_then_apply_the_same_file(admin_client, world):
     assert Village.objects.filter(code__startswith="451028").count() == 25
     assert not (uploads_dir() / str(token) / "乐业县.xlsx").exists()
     page = admin_client.get(done["Location"]).content.decode()
-    assert "credentials" in page
+    assert "credentials" in page and "/county/451028000000/launch/" in page
     sheet = admin_client.post(f"/county/import/{token}/credentials.xlsx")
     assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
     rows = list(load_workbook(io.BytesIO(sheet.content))["账号"].iter_rows(values_only=True))
