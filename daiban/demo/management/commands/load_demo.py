@@ -2,22 +2,42 @@
 
 import random
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from daiban.api.models import hash_key
+from daiban.cases.models import Case
 from daiban.catalog.services import load_default_catalog
+from daiban.core.progress import bar
 from daiban.demo import county as demo_county
 from daiban.demo import story
 from daiban.open311.models import ApiKey
 from daiban.places.models import County
 from daiban.supervision import sweeps
 from daiban.workdays.services import seed_from_package
+
+
+@contextmanager
+def _counting_cases(progress):
+    """Advance the progress bar (a terminal only: core/progress.py) per case created."""
+
+    def created(sender, instance, created, **kwargs):
+        if created:
+            progress.update(1)
+
+    post_save.connect(created, sender=Case, weak=False, dispatch_uid="load_demo.progress")
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=Case, dispatch_uid="load_demo.progress")
+        progress.close()
 
 
 class Command(BaseCommand):
@@ -39,7 +59,11 @@ class Command(BaseCommand):
             # follow-ups (texts, rectifications) run inline instead of flooding the queue.
             immediate, HUEY.immediate = HUEY.immediate, True
             try:
-                with override_settings(DEBUG=False), transaction.atomic():
+                with (
+                    override_settings(DEBUG=False),
+                    transaction.atomic(),
+                    _counting_cases(bar(total=cases + 2, desc="demo cases", unit="case")),
+                ):
                     made = self._load(cases, seed)
                     sweep_result = sweeps.run(timezone.localdate())
             finally:
