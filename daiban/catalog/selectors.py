@@ -4,9 +4,17 @@ from daiban.catalog.models import ServiceItem
 
 
 def search_items(text: str):
-    """Offered items whose name contains the text or whose pinyin initials start with it."""
+    """Offered items found by the words people use: the name or a common name (常用名,
+    低保 for 最低生活保障申请) containing the text, or their pinyin initials or full pinyin
+    starting with it (db, dibao). The catalog is a few hundred items at most, so the
+    common names are matched in Python over one query's rows."""
+    from daiban.catalog.aliases import item_ids_called
+
     items = ServiceItem.objects.filter(is_active=True)
     text = (text or "").strip()
     if not text:
         return items
-    return items.filter(Q(name__icontains=text) | Q(name_initials__startswith=text.lower()))
+    called = item_ids_called(items, text)
+    return items.filter(
+        Q(name__icontains=text) | Q(name_initials__startswith=text.lower()) | Q(pk__in=called)
+    )
