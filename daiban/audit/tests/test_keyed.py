@@ -231,6 +231,7 @@ def test_production_refuses_to_start_without_audit_keys(tmp_path):
         DAIBAN_DATA_KEYS="ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
         DAIBAN_HASH_KEY="h" * 40,
         DAIBAN_ALLOWED_HOSTS="daiban.example.gov.cn",
+        DAIBAN_PUBLIC_URL="https://daiban.example.gov.cn",
     )
     probe = [sys.executable, "-c", "import django; django.setup()"]
     run = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
