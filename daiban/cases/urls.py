@@ -1,12 +1,13 @@
 from django.urls import path
 
-from daiban.cases import attachment_views, intake_views, views
+from daiban.cases import attachment_views, intake_views, lookup, views
 
 # The case's printed papers share the "cases:" names; they live in documents/urls.py and
 # daiban/urls.py puts both lists under one namespace.
 app_name = "cases"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("find/", lookup.find, name="lookup"),
     path("inquiries/new/", intake_views.inquiry, name="inquiry"),
     path("cases/new/", intake_views.start, name="start"),
     path("cases/<int:pk>/", views.detail, name="detail"),
