@@ -3,6 +3,7 @@ launch page. Administrators only (county supervisors may read the launch page of
 
 import datetime
 import hashlib
+import re
 import shutil
 from functools import wraps
 from pathlib import Path
@@ -79,7 +80,17 @@ def upload(request):
         )
     contents = []
     for f in files:
-        name = Path(f.name).name
+        name = _safe_name(f.name)
+        if Path(name).suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+            return render(
+                request,
+                "rollout/upload.html",
+                {
+                    "error": _("%(file)s: give an Excel workbook (.xlsx) or CSV files.")
+                    % {"file": name}
+                },
+                status=400,
+            )
         if f.size > settings.DAIBAN_UPLOAD_MAX_BYTES:
             return render(
                 request,
@@ -108,6 +119,12 @@ def _forget_old_uploads():
     """Files of previews never applied, and credentials never downloaded, go after a day."""
     for upload in Upload.objects.filter(uploaded_at__lt=timezone.now() - KEEP_UPLOADS):
         shutil.rmtree(uploads_dir() / str(upload.token), ignore_errors=True)
+
+
+def _safe_name(name: str) -> str:
+    """区划.csv stays; anything that could leave the upload's folder does not."""
+    name = re.sub(r"[^\w.\-]", "_", Path(name or "").name).lstrip(".")
+    return name[:100] or "upload"
 
 
 def _mine(request, token) -> Upload:

@@ -129,3 +129,17 @@ def test_the_launch_page_shows_each_townships_readiness(world):
     # Another county's supervisor sees nothing of it.
     other = verified_login(Client(), world.supervisor)
     assert other.get("/county/451028000000/launch/").status_code == 404
+
+
+def test_csv_files_through_the_page_and_odd_names_refused(admin_client):
+    files = []
+    for name, raw in books.csv_files(books.leye_sheets()):
+        f = io.BytesIO(raw)
+        f.name = name
+        files.append(f)
+    response = admin_client.post("/county/import/", {"workbook": files})
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "/apply/" in page
+    odd = io.BytesIO(b"x")
+    odd.name = "../../x.sh"
+    assert admin_client.post("/county/import/", {"workbook": odd}).status_code == 400
