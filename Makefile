@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py compiletranslations
 
+# In development, QR codes, printed addresses and text links (the demo's too) follow the
+# port served: PORT=8611 make run. DAIBAN_PUBLIC_URL, when set, wins.
+demo run: export DAIBAN_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+
 demo: setup
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DAIBAN_DEBUG=1 $(BIN)/python manage.py load_demo
