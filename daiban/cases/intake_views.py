@@ -11,8 +11,7 @@ from daiban.cases.forms import ChecklistForm, InquiryForm, ReasonForm
 from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import ServiceItem
-from daiban.catalog.selectors import search_items
-from daiban.catalog.services import ensure_current_version
+from daiban.catalog.selectors import current_guide, search_items
 from daiban.core.errors import CaseError
 from daiban.core.inputs import as_id
 from daiban.people.selectors import visible_residents
@@ -85,7 +84,8 @@ def accept(request, pk):
     )
     if case.state not in (State.PENDING, State.AWAITING_MATERIALS) or case.accepted_at:
         return redirect("cases:detail", pk=case.pk)
-    version = ensure_current_version(case.item)
+    # A read: the guide is frozen as a version by lifecycle.accept, not by the page.
+    version = current_guide(case.item)
     form = ChecklistForm(request.POST or None, materials=version.materials)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from daiban.cases.inputs import Received
 from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove, State
 from daiban.catalog.models import ServiceItem
-from daiban.catalog.services import ensure_current_version
+from daiban.catalog.selectors import current_guide
 from daiban.places.models import Department
 from daiban.workdays.calendar import WorkCalendar
 
@@ -33,14 +33,15 @@ def find_for_tracking(code: str, last_four: str) -> Case | None:
 
 
 def complete_checklist(item: ServiceItem) -> list[Received]:
-    """Every required material of the item's current guide, exactly as asked for."""
+    """Every required material of the item's current guide, exactly as asked for (a read:
+    the guide is frozen by the step that accepts)."""
     return [
         Received(
             m["id"],
             originals=m["count"] if m["kind"] == "original" else 0,
             copies=m["count"] if m["kind"] == "copy" else 0,
         )
-        for m in ensure_current_version(item).required_materials()
+        for m in current_guide(item).required_materials()
     ]
 
 

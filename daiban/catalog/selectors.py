@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from daiban.catalog.models import ServiceItem
+from daiban.catalog.models import ServiceItem, ServiceItemVersion
 
 
 def search_items(text: str):
@@ -18,3 +18,15 @@ def search_items(text: str):
     return items.filter(
         Q(name__icontains=text) | Q(name_initials__startswith=text.lower()) | Q(pk__in=called)
     )
+
+
+def current_guide(item: ServiceItem) -> ServiceItemVersion:
+    """The item's guide as it stands now, without writing: its frozen version if there is
+    one, else an unsaved one (a page only reads it; the step that accepts freezes it with
+    `services.ensure_current_version`)."""
+    from daiban.catalog.services import content_hash, snapshot
+
+    data = snapshot(item)
+    digest = content_hash(data)
+    version = ServiceItemVersion.objects.filter(item=item, content_hash=digest).first()
+    return version or ServiceItemVersion(item=item, content_hash=digest, snapshot=data)

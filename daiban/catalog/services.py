@@ -45,12 +45,14 @@ def snapshot(item: ServiceItem) -> dict:
     return data
 
 
+def content_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def ensure_current_version(item: ServiceItem) -> ServiceItemVersion:
     """The version matching the item's guide as it stands now, frozen if new."""
     data = snapshot(item)
-    digest = hashlib.sha256(
-        json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    digest = content_hash(data)
     version = ServiceItemVersion.objects.filter(item=item, content_hash=digest).first()
     if version is not None:
         return version

@@ -33,9 +33,18 @@ COUNTED = (
 
 
 def scheme_for(county: County | int) -> Scheme:
+    """The county's scheme as a row, stored with the defaults the first time: for the
+    scheme's form (whose `seen` is the row's `updated_at`) and the payment sheets."""
     county_id = county if isinstance(county, int) else county.pk
     scheme, _created = Scheme.objects.get_or_create(county_id=county_id)
     return scheme
+
+
+def read_scheme(county: County | int) -> Scheme:
+    """The county's scheme for pages that only read it: the defaults (unsaved) until the
+    county's row exists, so opening a dashboard writes nothing."""
+    county_id = county if isinstance(county, int) else county.pk
+    return Scheme.objects.filter(county_id=county_id).first() or Scheme(county_id=county_id)
 
 
 def _q(value) -> Decimal:

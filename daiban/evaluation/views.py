@@ -23,7 +23,7 @@ from daiban.people.models import Role
 
 from . import exports, services
 from .models import SCHEME_FIELDS, PaymentLine, PaymentSheet, Scheme
-from .scores import evaluate, scheme_for
+from .scores import evaluate, read_scheme, scheme_for
 
 
 def _xlsx(request, kind: str, body: bytes, filename: str) -> HttpResponse:
@@ -34,7 +34,7 @@ def _xlsx(request, kind: str, body: bytes, filename: str) -> HttpResponse:
 def ranking(request):
     scope = scope_or_403(request)
     start, end = period(request)
-    scheme = scheme_for(scope.county)
+    scheme = read_scheme(scope.county)
     township_id = scope.township.pk if scope.township else None
     rows = evaluate(scheme, start, end, township_id=township_id)
     title = _("%(place)s: agents' evaluation, %(start)s to %(end)s") % {
@@ -224,7 +224,7 @@ def mine(request):
     user = request.user
     if user.role != Role.VILLAGE_AGENT:
         raise PermissionDenied(_("This page is for village agents."))
-    scheme = scheme_for(user.village.township.county_id)
+    scheme = read_scheme(user.village.township.county_id)
     this_month = first_of_month(timezone.localdate())
     last_month = first_of_month(this_month - datetime.timedelta(days=1))
     periods = []

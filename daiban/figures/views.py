@@ -12,7 +12,7 @@ from daiban.audit.exports import download
 from daiban.cases.models import Case
 from daiban.core.downloads import XLSX
 from daiban.core.periods import period
-from daiban.evaluation.scores import scheme_for
+from daiban.evaluation.scores import read_scheme
 
 from . import charts, report, selectors
 
@@ -51,7 +51,7 @@ def _percent(value) -> str:
 def dashboard(request):
     scope = scope_or_403(request)
     start, end = period(request)
-    scheme = scheme_for(scope.county)
+    scheme = read_scheme(scope.county)
     total = selectors.totals(scope, start, end)
     months = selectors.by_month(scope, start, end)
     saved = selectors.savings(scope, start, end, scheme)
