@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from daiban.catalog.aliases import aliases_of
 from daiban.catalog.models import ServiceItem
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
@@ -23,7 +24,11 @@ def guide(request):
 
 def guide_item(request, code):
     item = get_object_or_404(ServiceItem, code=code, is_active=True)
-    return render(request, "portal/item.html", {"item": item, "materials": item.materials.all()})
+    return render(
+        request,
+        "portal/item.html",
+        {"item": item, "materials": item.materials.all(), "aliases": aliases_of(item)},
+    )
 
 
 def agents(request):

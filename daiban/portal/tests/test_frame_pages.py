@@ -82,3 +82,22 @@ def test_in_development_the_public_address_follows_the_port_served(tmp_path):
     for command in ("load_demo", "runserver 127.0.0.1:8611"):
         assert any(command in line for line in lines), (command, ran.stdout, ran.stderr)
     assert all(line.endswith(" http://127.0.0.1:8611") for line in lines), ran.stdout
+
+
+def test_an_item_done_without_a_trip_says_so_and_shows_its_common_names(client, world):
+    world.passbook.trips_with_agent = 0
+    world.passbook.save()
+    html = client.get(f"/guide/{world.passbook.code}/").content.decode()
+    assert "0 trips" not in html and "只跑0趟" not in html
+    assert "粮补" in html  # a built-in common name
+
+
+def test_the_history_names_the_system_when_nobody_acted(client, world):
+    from daiban.cases.models import Event
+    from daiban.cases.tests import factories
+
+    case = factories.accepted(world)
+    Event.objects.filter(case=case).update(actor=None)
+    client.force_login(world.agent)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "· ·" not in html and " ·  · " not in html
