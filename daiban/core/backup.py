@@ -235,26 +235,27 @@ def _sqlite_digests(path: Path, progress) -> dict:
         db.close()
 
 
-def _pg_tables(cursor) -> list[str]:
-    return sorted(connection.introspection.table_names(cursor))
+def _pg_tables(cursor, db=None) -> list[str]:
+    return sorted((db or connection).introspection.table_names(cursor))
 
 
-def _pg_pk(cursor) -> Callable:
+def _pg_pk(cursor, db=None) -> Callable:
     def pk(table: str) -> list[str]:
-        return connection.introspection.get_primary_key_columns(cursor, table) or []
+        return (db or connection).introspection.get_primary_key_columns(cursor, table) or []
 
     return pk
 
 
-def live_digests(progress=None) -> dict:
-    """The digests of the database DATABASE_URL names, as it is now."""
+def live_digests(progress=None, db=None) -> dict:
+    """The digests of a database as it is now: DATABASE_URL's, or the connection `db`."""
     progress = progress or _quiet
-    if connection.vendor == "sqlite":
-        connection.close()
-        return _sqlite_digests(Path(settings.DATABASES["default"]["NAME"]), progress)
-    with connection.cursor() as cursor:
+    db = db or connection
+    if db.vendor == "sqlite":
+        db.close()
+        return _sqlite_digests(Path(db.settings_dict["NAME"]), progress)
+    with db.cursor() as cursor:
         return table_digests(
-            cursor, _pg_tables(cursor), _pg_pk(cursor), connection.ops.quote_name, progress
+            cursor, _pg_tables(cursor, db), _pg_pk(cursor, db), db.ops.quote_name, progress
         )
 
 
@@ -428,7 +429,7 @@ def _migrate_to(applied: list[list[str]], out) -> None:
             f" ({', '.join(sorted('.'.join(m) for m in missing)[:5])}…): restore with a newer Daiban"
         )
     if wanted == known:
-        call_command("migrate", verbosity=0, stdout=out)
+        call_command("migrate", verbosity=0, stdout=out, skip_checks=True)
         return
     for app in sorted({app for app, _name in wanted}):
         names = [n for a, n in wanted if a == app]
@@ -438,7 +439,7 @@ def _migrate_to(applied: list[list[str]], out) -> None:
             if not any(c in wanted for c in loader.graph.node_map[(app, n)].children)
         ]
         for name in leaves:
-            call_command("migrate", app, name, verbosity=0, stdout=out)
+            call_command("migrate", app, name, verbosity=0, stdout=out, skip_checks=True)
 
 
 def _load_sqlite(snapshot: Path, tables: list[str]) -> None:
