@@ -16,9 +16,14 @@ class ResidentForm(forms.Form):
         max_length=25,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none())
+    village = forms.ModelChoiceField(
+        label=_("Village"), queryset=Village.objects.none(), empty_label=_("Choose the village")
+    )
     hamlet = forms.ModelChoiceField(
-        label=_("Hamlet"), queryset=Hamlet.objects.none(), required=False
+        label=_("Hamlet"),
+        queryset=Hamlet.objects.none(),
+        required=False,
+        empty_label=_("Not given (choose the hamlet if known)"),
     )
     same_person_checked = forms.BooleanField(
         label=_("I checked: this is not the same person as the one listed"), required=False
