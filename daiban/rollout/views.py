@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from daiban.audit import trail
 from daiban.people.models import Role
 from daiban.places.models import County
 from daiban.rollout import vocabulary
@@ -214,6 +215,7 @@ def credentials_file(request, token):
         raise Http404
     data = path.read_bytes()
     shutil.rmtree(folder, ignore_errors=True)
+    trail.record("county.credentials", user=request.user, obj=upload)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="credentials.xlsx"'
     response["Cache-Control"] = "no-store"

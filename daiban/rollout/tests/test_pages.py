@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from daiban.audit.models import AuditRecord
 from daiban.conftest import verified_login
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
@@ -43,6 +44,7 @@ def test_upload_preview_then_apply_the_same_file(admin_client, world):
     assert "credentials" in page and "/county/451028000000/launch/" in page
     sheet = admin_client.post(f"/county/import/{token}/credentials.xlsx")
     assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
+    assert AuditRecord.objects.filter(action="county.credentials", user_id=world.admin.pk).exists()
     rows = list(load_workbook(io.BytesIO(sheet.content))["账号"].iter_rows(values_only=True))
     assert len(rows) == 82
     # Given once; applying again does nothing.
