@@ -271,3 +271,12 @@ def test_the_items_sheet_switches_items_and_sets_their_departments():
     )
     again = importer.import_county([("items.xlsx", books.xlsx(sheets))])
     assert not again.changes_anything
+
+
+def test_a_county_level_role_belongs_to_the_county():
+    sheets = books.leye_sheets()
+    sheets["人员"].append([books.person(500), books.phone(500), "县信访局", "", "", "", ""])
+    report = importer.import_county([("x.xlsx", books.xlsx(sheets))])
+    assert report.ok, [str(p) for p in report.problems]
+    bureau = User.objects.get(work_phone="+86" + books.phone(500))
+    assert bureau.role == Role.PETITION_BUREAU and bureau.county.code == "451028000000"
