@@ -77,6 +77,11 @@ class Command(BaseCommand):
                     )
                     % {"count": new_staff}
                 )
+            if new_staff:
+                try:  # the passwords exist only in this file: make sure it can be written
+                    Path(credentials).write_bytes(b"")
+                except OSError as exc:
+                    raise CommandError(f"{credentials}: {exc}") from exc
 
         try:
             report = import_county(
