@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from daiban.cases.definitions import is_overdue
 from daiban.cases.inputs import Received
 from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove, State
 from daiban.catalog.models import ServiceItem
@@ -96,16 +97,18 @@ class Row:
         return hops[0] if hops else None
 
 
-def _status(due, state, today, calendar) -> str:
-    if state == State.AWAITING_MATERIALS:
+def _status(case, due, today, calendar) -> str:
+    if case.state == State.AWAITING_MATERIALS:
         return "paused"
-    if state == State.REPLIED:
+    if case.state == State.REPLIED:
         return "follow_up"
+    # Overdue is the case's own promise (one definition, as on the dashboards); a hop
+    # past its date while the case is not is urgent, not overdue.
+    if is_overdue(case, today):
+        return "overdue"
     if due is None:
         return "not_started"
-    if due < today:
-        return "overdue"
-    if calendar.between(today, due) <= WARN_DAYS:
+    if due < today or calendar.between(today, due) <= WARN_DAYS:
         return "due_soon"
     return "on_time"
 
@@ -139,7 +142,7 @@ def worklist(
         hop = case.open_hops[0] if case.open_hops else None
         dues = [d for d in (case.due_date, hop.due_date if hop else None) if d]
         due = min(dues) if dues else None
-        rows.append(Row(case, due, _status(due, case.state, today, calendar)))
+        rows.append(Row(case, due, _status(case, due, today, calendar)))
     order = {
         "overdue": 0,
         "due_soon": 1,

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from daiban.documents import pdf as paper
+from daiban.figures import sheets
 from daiban.people.models import Role
 
 from .models import PaymentSheet
@@ -97,7 +98,8 @@ def payment_sheet(sheet: PaymentSheet) -> bytes:
     ws.cell(row=total_row + 1, column=7, value=_("Check (sum of the lines)"))
     check = ws.cell(row=total_row + 1, column=8, value=f"=SUM({letter}6:{letter}{row})")
     check.number_format = MONEY
-    ws.freeze_panes = "A6"
+    sheets.table(ws, 5, len(names), row)
+    sheets.guard(ws, allowed={check.coordinate})
     return _save(book)
 
 
@@ -115,7 +117,7 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
         _("Agent"),
         _("Accepted"),
         _("Completed"),
-        _("On time"),
+        _("Completed on time"),
         _("On-time rate"),
         _("Average working days"),
         _("Supplement notices"),
@@ -160,8 +162,62 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
         for col in (9, 15, 16):
             ws.cell(row=row, column=col).number_format = PERCENT
         ws.cell(row=row, column=10).number_format = "0.0"
-    ws.freeze_panes = "A4"
+    last = ws.max_row
+    ws.append(_ranking_totals(rows))
+    sheets.bold_row(ws, ws.max_row)
+    for col in (9, 15, 16):
+        ws.cell(row=ws.max_row, column=col).number_format = PERCENT
+    ws.cell(row=ws.max_row, column=10).number_format = "0.0"
+    sheets.table(ws, 3, len(names), last)
+    sheets.guard(ws)
     return _save(book)
+
+
+def _ranking_totals(rows: list[AgentRow]) -> list:
+    """The agents' counts added up, and the rates worked out from the sums."""
+    sums = {
+        m: sum(r.counts[m] for r in rows)
+        for m in (
+            "accepted",
+            "completed",
+            "on_time",
+            "work_days",
+            "supplements",
+            "refused",
+            "withdrawn",
+            "rated",
+            "satisfied",
+            "complaints",
+            "rectifications",
+        )
+    }
+
+    def rate(num, den):
+        return sums[num] / sums[den] if sums[den] else None
+
+    response = rate("rated", "completed")
+    return [
+        _("Total"),
+        None,
+        None,
+        None,
+        None,
+        sums["accepted"],
+        sums["completed"],
+        sums["on_time"],
+        rate("on_time", "completed"),
+        rate("work_days", "completed"),
+        sums["supplements"],
+        sums["refused"],
+        sums["withdrawn"],
+        sums["rated"],
+        None if response is None else min(response, 1),
+        rate("satisfied", "rated"),
+        sums["complaints"],
+        sums["rectifications"],
+        None,
+        None,
+    ]
 
 
 def payment_sheet_pdf(sheet: PaymentSheet) -> bytes:

@@ -22,7 +22,7 @@ from daiban.documents import pdf as paper
 from daiban.evaluation.scores import scheme_for
 from daiban.people.models import Role, User
 
-from . import selectors
+from . import selectors, sheets
 from .selectors import Figures, Savings, Scope
 
 REPORT_LANGUAGE = "zh-hans"
@@ -293,12 +293,20 @@ def pdf(r: Report) -> bytes:
 # ─── Excel ────────────────────────────────────────────────────────────────────
 
 
-def _table(ws, headings: list[str], rows: list[list]) -> None:
+def _table(ws, headings: list[str], rows: list[list], total: list) -> None:
+    """Header, lines and a totals row; frozen header, filters over the lines."""
     ws.append(headings)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    sheets.bold_row(ws, 1)
     for row in rows:
         ws.append(row)
+    ws.append(total)
+    sheets.bold_row(ws, ws.max_row)
+    sheets.table(ws, 1, len(headings), len(rows) + 1)
+    sheets.guard(ws)
+
+
+def _rate(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _plain_row(name, f: Figures) -> list:
@@ -307,10 +315,10 @@ def _plain_row(name, f: Figures) -> list:
         f["accepted"],
         f["completed"],
         f["on_time"],
-        float(f.on_time_rate) if f.on_time_rate is not None else None,
-        float(f.average_days) if f.average_days is not None else None,
+        _rate(f.on_time_rate),
+        _rate(f.average_days),
         f["rated"],
-        float(f.satisfaction_rate) if f.satisfaction_rate is not None else None,
+        _rate(f.satisfaction_rate),
         f["trips_saved"],
         f["refused"],
         f["withdrawn"],
@@ -323,7 +331,7 @@ def _plain_headings(first: str = "") -> list[str]:
         first or _("Name"),
         _("Accepted"),
         _("Completed"),
-        _("On time"),
+        _("Completed on time"),
         _("On-time rate"),
         _("Average working days"),
         _("Rated"),
@@ -343,22 +351,59 @@ def _formats(ws, first_row: int) -> None:
     ws.column_dimensions["A"].width = 22
 
 
+def overview(r: Report) -> list[tuple[str, object, str]]:
+    """The summary as typed values for the workbook: (label, value, number format)."""
+    t = r.total
+    return [
+        (_("Village agents"), r.agents, "0"),
+        (_("Cases accepted"), t["accepted"], "0"),
+        (_("Cases completed"), t["completed"], "0"),
+        (_("of which granted"), t["granted"], "0"),
+        (_("Refused"), t["refused"], "0"),
+        (_("Withdrawn"), t["withdrawn"], "0"),
+        (_("Supplement notices"), t["supplements"], "0"),
+        (_("Completed on time"), t["on_time"], "0"),
+        (_("On-time rate"), _rate(t.on_time_rate), "0.0%"),
+        (_("Average working days"), _rate(t.average_days), "0.0"),
+        (_("Ratings"), t["rated"], "0"),
+        (_("Satisfaction rate"), _rate(t.satisfaction_rate), "0.0%"),
+        (_("Complaints"), t["complaints"], "0"),
+        (_("Rectifications"), t["rectifications"], "0"),
+        (_("Cases per agent per month"), _rate(r.per_agent_month), "0.00"),
+        (_("Overdue now"), r.overdue, "0"),
+        (_("Trips saved for villagers"), r.saved.trips, "0"),
+        (_("Distance saved (km)"), float(r.saved.km), "0"),
+        (_("Fares saved (yuan)"), float(r.saved.yuan), "#,##0.00"),
+        (_("Hours saved"), float(r.saved.hours), "0"),
+    ]
+
+
 def xlsx(r: Report) -> bytes:
+    """Every sheet: one header row, frozen, with filters; numbers typed as numbers; a
+    totals row under each table. The overview's title and period sit above its header."""
     with translation.override(REPORT_LANGUAGE):
         book = Workbook()
         ws = book.active
         ws.title = _("Overview")
         ws.append([r.title])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([_("Petitions are not included.")])
-        for label, value in summary(r):
+        ws.append([_("Period"), r.period, _("Petitions are not included.")])
+        ws.append([_("Figure"), _("Value")])
+        sheets.bold_row(ws, 3)
+        for label, value, number_format in overview(r):
             ws.append([label, value])
+            ws.cell(row=ws.max_row, column=2).number_format = number_format
+        sheets.table(ws, 3, 2, ws.max_row)
+        sheets.guard(ws)
         ws.column_dimensions["A"].width = 28
         ws.column_dimensions["B"].width = 28
 
         months = book.create_sheet(_("By month"))
         _table(
-            months, _plain_headings(_("Month")), [_plain_row(f"{m:%Y-%m}", f) for m, f in r.months]
+            months,
+            _plain_headings(_("Month")),
+            [_plain_row(f"{m:%Y-%m}", f) for m, f in r.months],
+            _plain_row(_("Total"), r.total),
         )
         _formats(months, 2)
         chart = BarChart()
@@ -372,11 +417,21 @@ def xlsx(r: Report) -> bytes:
         places = book.create_sheet(
             _("By township") if r.scope.township is None else _("By village")
         )
-        _table(places, _plain_headings(), [_plain_row(p.name, f) for p, f in r.places])
+        _table(
+            places,
+            _plain_headings(),
+            [_plain_row(p.name, f) for p, f in r.places],
+            _plain_row(_("Total"), r.total),
+        )
         _formats(places, 2)
 
         items = book.create_sheet(_("By item"))
-        _table(items, _plain_headings(), [_plain_row(i.name, f) for i, f in r.items])
+        _table(
+            items,
+            _plain_headings(),
+            [_plain_row(i.name, f) for i, f in r.items],
+            _plain_row(_("Total"), r.total),
+        )
         _formats(items, 2)
 
         out = io.BytesIO()

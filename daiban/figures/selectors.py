@@ -9,11 +9,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daiban.cases.models import FINAL_STATES, Case, Rating, State
+from daiban.cases.definitions import completed_q, late_q, on_time_q, overdue_q, rated_q, satisfied_q
+from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
 from daiban.catalog.models import Level, ServiceItem
 from daiban.core.periods import first_of_month, month_list, next_month  # noqa: F401 (selectors.first_of_month)
@@ -203,13 +204,9 @@ def _scoped_cases(user: User, scope: Scope) -> QuerySet[Case]:
 
 
 def overdue_now(user: User, scope: Scope, **filters) -> QuerySet[Case]:
-    open_states = [s for s in State.values if s not in FINAL_STATES and s != State.REPLIED]
-    today = timezone.localdate()
-    return (
-        _scoped_cases(user, scope)
-        .filter(state__in=open_states, due_date__lt=today, decided_at__isnull=True, **filters)
-        .exclude(state=State.AWAITING_MATERIALS)
-    )
+    """Running past the promised date (`cases.definitions.overdue_q`): a result recorded
+    but not yet back with the villager is overdue too."""
+    return _scoped_cases(user, scope).filter(overdue_q(timezone.localdate()), **filters)
 
 
 def _range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -227,12 +224,8 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
     """The cases a figure counts (distinct), within what the person may see."""
     low, high = _range(start, end)
     cases = _scoped_cases(user, scope).filter(**filters)
-    done = _between("decided_at", low, high) & Q(accepted_at__isnull=False)
-    rated = (
-        _between("rating__rated_at", low, high)
-        & Q(rating__void=False)
-        & Q(rating__source__in=Rating.COUNTED)
-    )
+    done = _between("decided_at", low, high) & completed_q()
+    rated_between = _between("rating__rated_at", low, high)
     where = {
         "accepted": _between("accepted_at", low, high),
         "refused": Q(state=State.REFUSED) & _between("ended_at", low, high),
@@ -240,10 +233,10 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
         "supplements": _between("supplement_notices__issued_at", low, high),
         "completed": done,
         "granted": done & Q(outcome="granted"),
-        "on_time": done & Q(decided_at__date__lte=F("due_date")),
-        "late": done & Q(decided_at__date__gt=F("due_date")),
-        "rated": rated,
-        "satisfied": rated & Q(rating__level__gte=4),
+        "on_time": done & on_time_q(),
+        "late": done & late_q(),
+        "rated": rated_between & rated_q(),
+        "satisfied": rated_between & satisfied_q(),
         "complaints": _between("complaints__created_at", low, high),
         "rectifications": Q(
             pk__in=Rectification.objects.filter(opened_on__gte=start, opened_on__lt=next_month(end))

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from daiban.cases import definitions
 from daiban.cases.models import Case, State, SupplementNotice
 from daiban.catalog.models import Level
 from daiban.supervision.models import Complaint, Rectification
@@ -46,22 +47,23 @@ def contribution(case: Case, calendar: WorkCalendar) -> dict:
         add(_month(case.ended_at), "withdrawn")
     for notice in case.supplement_notices.all():
         add(_month(notice.issued_at), "supplements")
-    if case.decided_at and case.accepted_at:
+    # Completed, on time, rated, satisfied and trips saved as `cases.definitions` says.
+    if definitions.is_completed(case):
         month, decided = _month(case.decided_at), _day(case.decided_at)
         add(month, "completed")
         add(month, "granted", int(case.outcome == "granted"))
-        add(month, "on_time", int(case.due_date is not None and decided <= case.due_date))
+        add(month, "on_time", int(definitions.is_on_time(case)))
         elapsed = calendar.between(_day(case.accepted_at), decided) - case.paused_days
         add(month, "work_days", max(elapsed, 0))
-        add(month, "trips_saved", case.item.trips_saved)
+        add(month, "trips_saved", definitions.trips_saved(case))
         if case.item.decided_by == Level.COUNTY:
-            add(month, "county_trips", case.item.trips_saved)
+            add(month, "county_trips", definitions.trips_saved(case))
     rating = getattr(case, "rating", None)
     # Only the villager's own answer counts: an agent's note waits to be replaced.
-    if rating is not None and rating.counts:
+    if definitions.is_rated(rating):
         month = _month(rating.rated_at)
         add(month, "rated")
-        add(month, "satisfied", int(rating.level >= 4))
+        add(month, "satisfied", int(definitions.is_satisfied(rating)))
         add(month, "rating_sum", rating.level)
     for complaint in case.complaints.all():
         add(_month(complaint.created_at), "complaints")

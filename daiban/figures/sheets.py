@@ -68,3 +68,30 @@ def save(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# ─── Ordinary (not write-only) sheets ─────────────────────────────────────────
+
+
+def table(ws, header_row: int, columns: int, last_row: int) -> None:
+    """A table whose header is `header_row`: frozen below it, filters over it and the
+    lines (`last_row`, the totals row excluded)."""
+    ws.freeze_panes = f"A{header_row + 1}"
+    letter = get_column_letter(columns)
+    ws.auto_filter.ref = f"A{header_row}:{letter}{max(last_row, header_row)}"
+
+
+def bold_row(ws, row_number: int) -> None:
+    for c in ws[row_number]:
+        c.font = BOLD
+
+
+def guard(ws, allowed=()) -> None:
+    """Text that openpyxl took for a formula ("=…", or a name starting with + - @) is
+    written back as text; only our own check cells (`allowed` coordinates) stay formulas."""
+    for line in ws.iter_rows():
+        for c in line:
+            if c.coordinate in allowed:
+                continue
+            if c.data_type == "f" or is_formula_like(c.value):
+                c.data_type = "s"

@@ -1,29 +1,41 @@
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from daiban.cases.models import State
+from daiban.cases.definitions import RUNNING, overdue_q
 from daiban.cases.scoping import visible_cases
 from daiban.supervision.models import Alert, Appeal, Extension, Rectification, Supervision
 
-RUNNING = (State.IN_PROGRESS, State.RESULT_READY)
 
-
-def alert_counts(user) -> list[dict]:
-    """Warnings and overdue alerts on cases still running, per township and village."""
-    return list(
-        Alert.objects.filter(case__in=visible_cases(user).filter(state__in=RUNNING))
-        .values("case__township__name", "case__village__name")
-        .annotate(
-            warnings=Count("case", filter=Q(kind=Alert.Kind.WARNING), distinct=True),
-            overdue=Count("case", filter=Q(kind=Alert.Kind.OVERDUE), distinct=True),
-        )
-        .order_by("-overdue", "-warnings", "case__township__name", "case__village__name")
+def alert_counts(user, today=None) -> list[dict]:
+    """Overdue and warned cases still running, per township and village. Overdue is
+    counted live by its one definition (`cases.definitions.overdue_q`), as on the
+    dashboards: a result recorded but not yet delivered past its date is overdue, and
+    a case whose date moved (an extension) is not."""
+    overdue = overdue_q(today or timezone.localdate())
+    warned = Q(pk__in=Alert.objects.filter(kind=Alert.Kind.WARNING).values("case_id"))
+    rows = (
+        visible_cases(user)
+        .filter(state__in=RUNNING)
+        .filter(overdue | warned)
+        .values("township__name", "village__name")
+        .annotate(overdue=Count("pk", filter=overdue), warnings=Count("pk", filter=warned))
+        .order_by("-overdue", "-warnings", "township__name", "village__name")
     )
+    return [
+        {
+            "case__township__name": row["township__name"],
+            "case__village__name": row["village__name"],
+            "overdue": row["overdue"],
+            "warnings": row["warnings"],
+        }
+        for row in rows
+    ]
 
 
 def open_supervisions(user):
     return (
         Supervision.objects.filter(case__in=visible_cases(user), status__in=["open", "answered"])
-        .select_related("case__item", "case__village", "assignee")
+        .select_related("case__item", "case__village", "assignee", "complaint")
         .order_by("-level", "answer_due", "pk")
     )
 
@@ -32,7 +44,7 @@ def my_supervisions(user):
     # Scoped like the rest: an item assigned before its case left the person's sight stays hidden.
     return Supervision.objects.filter(
         assignee=user, status="open", case__in=visible_cases(user)
-    ).select_related("case__item", "case__village")
+    ).select_related("case__item", "case__village", "complaint")
 
 
 def pending_extensions(user):

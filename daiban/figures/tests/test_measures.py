@@ -97,7 +97,9 @@ def test_every_figure_opens_onto_exactly_its_cases(world):
         if measure == "late":
             assert set(found) == {cases["B"]}
         elif measure == "overdue":
-            assert not found.exists()
+            # E's denial is recorded but not yet back with the villager, long past its
+            # date: overdue (cases.definitions), though decided.
+            assert set(found) == {cases["E"]}
         else:
             assert found.count() == total[measure], measure
     assert set(selectors.cases_for(world.director, scope, "on_time", JAN, MAR)) == {
