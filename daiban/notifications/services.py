@@ -224,7 +224,18 @@ def case_values(case) -> dict:
         "url": tracking_url(case),
         "agent": agent.display_name,
         "phone": agent.work_phone_display,
+        "outcome": outcome_words(case),
     }
+
+
+def outcome_words(case) -> str:
+    """准予办理 or 不予办理, with the document number when it was recorded."""
+    from daiban.notifications.texts import OUTCOMES
+
+    words = OUTCOMES.get(case.outcome, "")
+    if words and case.outcome_document:
+        words += f"（文号{case.outcome_document}）"
+    return words
 
 
 def resident_phone(case) -> str:

@@ -12,8 +12,11 @@ TEXTS = {
     "accepted": "【代办】{name}您好，您的“{item}”已由代办员受理，受理编号{number}，查询码{code}，"
     "承诺{due}前办结。查询进度：{url}",
     "supplement": "【代办】{name}您好，您申请的“{item}”还需补齐：{materials}。请一次带齐交给代办员{agent}（{phone}）。",
-    "result": "【代办】{name}您好，您的“{item}”已有办理结果，代办员{agent}会尽快送回，电话{phone}。",
+    "result": "【代办】{name}您好，您的“{item}”已有办理结果：{outcome}。代办员{agent}会尽快送回，电话{phone}。",
     "replied": "【代办】{name}您好，您的“{item}”已办结，结果和原件已交回。感谢您的信任。",
+    "complaint_received": "【代办】{name}您好，您对“{item}”的投诉已收到，投诉编号{reference}，"
+    "便民服务中心将于{answer_due}前书面答复您。",
+    "complaint_answered": "【代办】{name}您好，您的投诉（编号{reference}）已答复：{answer}（全文：{url}）",
     "rating_invitation": "【代办】{name}您好，请为“{item}”的代办服务打个分（非常满意至非常不满意）：{url}",
     "rating_reminder": "【代办】{name}您好，还没收到您对“{item}”代办服务的评价，请点击：{url}",
     "staff_warning": "【代办预警】{item}（{number}）期限{due}即将到期，请抓紧办理。",
@@ -24,6 +27,9 @@ TEXTS = {
     "staff_payment": "【代办补贴】{month}补贴已批准：交通补贴{subsidy}元，专项工作经费{fund}元，"
     "合计{amount}元。",
 }
+
+# The result in the `result` text: {outcome}.
+OUTCOMES = {"granted": "准予办理", "denied": "不予办理"}
 
 
 def render(template: str, **values) -> str:

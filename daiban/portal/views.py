@@ -11,7 +11,7 @@ from daiban.catalog.models import ServiceItem
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
 from daiban.places.models import Township, Village
-from daiban.portal import selectors
+from daiban.portal import selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
 LARGE_COOKIE = "daiban_large_text"
@@ -74,6 +74,7 @@ def track(request):
             return render(request, "portal/track.html", context, status=404)
         attempt.was_right()
         context["progress"] = selectors.progress(case)
+        context.update(tracking.track_context(case))
         context["digits"] = request.POST.get("digits", "")
     return render(request, "portal/track.html", context)
 

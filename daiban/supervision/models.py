@@ -40,13 +40,22 @@ class Complaint(models.Model):
         AGENT = "agent", _("the agent")
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="complaints")
+    # The reference the resident is given on the page and by text (TS20261127-00042).
+    number = models.CharField(_("reference number"), max_length=20, unique=True, null=True)  # noqa: DJ001
     about = models.CharField(_("about"), max_length=10, choices=About.choices)
     text = models.TextField(_("complaint"))
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # The written answer the resident receives (the first one given up the chain).
+    answer = models.TextField(_("written answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
 
 
 class Supervision(models.Model):

@@ -11,6 +11,7 @@ from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import open_hop
+from daiban.core.dates import cn_date
 from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications import services as sms
 from daiban.people.models import Role, User
@@ -128,6 +129,8 @@ def answer(supervision: Supervision, *, actor: User, text: str) -> Supervision:
         text=text,
         data={"supervision": supervision.pk},
     )
+    if supervision.complaint_id:
+        _answer_complaint(supervision, actor, text)
     supervision.refresh_from_db()
     return supervision
 
@@ -226,18 +229,71 @@ def file_complaint(case: Case, *, about: str, text: str) -> Complaint:
         raise Invalid(_("Say what the complaint is about."), {"about": [_("Choose one.")]})
     if len(text) < 4:
         raise Invalid(_("Write what went wrong."), {"text": [_("Write what went wrong.")]})
+    today = timezone.localdate()
     with transaction.atomic():
         complaint = Complaint.objects.create(case=case, about=about, text=text[:2000])
+        complaint.number = f"TS{today:%Y%m%d}-{complaint.pk:05d}"
+        complaint.save(update_fields=["number"])
         lifecycle.note(
             case.pk,
             actor=None,
             action=Event.Action.COMPLAINT,
-            text=text[:2000],
-            data={"about": about},
+            text=f"{complaint.number} {text[:2000]}",
+            data={"about": about, "complaint": complaint.pk, "number": complaint.number},
         )
         level = chain_for(case).index(Role.CENTER_DIRECTOR) + 1
-        open_supervision(case, level=level, today=timezone.localdate(), complaint=complaint)
+        supervision = open_supervision(case, level=level, today=today, complaint=complaint)
+        due = (
+            supervision.answer_due
+            if supervision
+            else WorkCalendar.load().add(today, settings.DAIBAN_ANSWER_DAYS)
+        )
+        _resident_sms(
+            f"complaint:{complaint.pk}",
+            "complaint_received",
+            case,
+            reference=complaint.number,
+            answer_due=cn_date(due),
+        )
     return complaint
+
+
+def _answer_complaint(supervision: Supervision, actor: User, text: str) -> None:
+    """The first written answer up a complaint's chain is the resident's answer: kept on
+    the complaint, shown on the tracking page and texted to the resident."""
+    answered = Complaint.objects.filter(pk=supervision.complaint_id, answered_at=None).update(
+        answer=text, answered_at=timezone.now(), answered_by=actor
+    )
+    if not answered:
+        return
+    complaint = Complaint.objects.select_related("case__item", "case__resident").get(
+        pk=supervision.complaint_id
+    )
+    _resident_sms(
+        f"complaint-answer:{complaint.pk}",
+        "complaint_answered",
+        complaint.case,
+        reference=complaint.number,
+        answer=_short(text, SMS_ANSWER_CHARS),
+    )
+
+
+SMS_ANSWER_CHARS = 60
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _resident_sms(key: str, template: str, case: Case, **values) -> None:
+    sms.queue(
+        key=key,
+        template=template,
+        to=sms.resident_phone(case),
+        case=case,
+        **{**sms.case_values(case), **values},
+    )
 
 
 def open_rectification_for_rating(case: Case) -> Rectification | None:

@@ -243,7 +243,7 @@ def complain(request):
         )
     attempt.was_right()
     try:
-        services.file_complaint(
+        complaint = services.file_complaint(
             case, about=request.POST.get("about", ""), text=request.POST.get("text", "")
         )
     except CaseError as exc:
@@ -253,4 +253,6 @@ def complain(request):
             {"error": exc.message, "code": case.tracking_code},
             status=400,
         )
-    return render(request, "portal/track.html", {"complained": True, "code": case.tracking_code})
+    return render(
+        request, "portal/track.html", {"complained": complaint, "code": case.tracking_code}
+    )
