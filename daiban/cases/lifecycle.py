@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from daiban.audit import trail
 from daiban.cases import hooks, rules
@@ -43,6 +42,7 @@ from daiban.cases.models import (
 )
 from daiban.cases.numbers import new_tracking_code, next_case_number
 from daiban.cases.selectors import open_hop
+from daiban.cases.steps import REGISTRY
 from daiban.catalog.models import Level, ServiceItem
 from daiban.catalog.services import ensure_current_version
 from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
@@ -50,27 +50,9 @@ from daiban.people.models import Resident, Role, User
 from daiban.places.models import Department, Village
 from daiban.workdays.calendar import WorkCalendar
 
-# Steps and the states they start from; the messages name both.
+# Steps and the states they start from (cases/steps.py); the messages name both.
 STEPS = {
-    "accept": (gettext_lazy("accept"), (State.PENDING, State.AWAITING_MATERIALS)),
-    "refuse": (gettext_lazy("refuse"), (State.PENDING, State.AWAITING_MATERIALS)),
-    "request_supplement": (
-        gettext_lazy("issue a supplement notice"),
-        (State.PENDING, State.IN_PROGRESS),
-    ),
-    "resume": (gettext_lazy("resume after supplement"), (State.AWAITING_MATERIALS,)),
-    "hand_over": (gettext_lazy("hand over"), (State.IN_PROGRESS, State.RESULT_READY)),
-    "confirm_receipt": (gettext_lazy("confirm receipt"), (State.IN_PROGRESS, State.RESULT_READY)),
-    "record_result": (gettext_lazy("record the result"), (State.IN_PROGRESS,)),
-    "reply": (gettext_lazy("reply"), (State.RESULT_READY,)),
-    "close": (gettext_lazy("close"), (State.REPLIED,)),
-    "withdraw": (
-        _("withdraw"),
-        (State.PENDING, State.AWAITING_MATERIALS, State.IN_PROGRESS),
-    ),
-    "return_papers": (gettext_lazy("return papers"), tuple(State)),
-    "rate": (gettext_lazy("rate"), (State.REPLIED, State.CLOSED)),
-    "note": (gettext_lazy("add to the history"), tuple(State)),
+    name: (step.label, step.from_states) for name, step in REGISTRY.items() if step.from_states
 }
 
 
@@ -334,13 +316,18 @@ def start_case(
     event = Event.objects.create(
         case=case,
         seq=1,
-        action="created",
+        action=Event.Action.CREATED,
         actor=actor,
         at=at,
         from_state="",
         to_state=State.PENDING,
     )
-    trail.record("case.created", user=actor, obj=case, detail={"to": State.PENDING, "event": 1})
+    trail.record(
+        f"case.{Event.Action.CREATED}",
+        user=actor,
+        obj=case,
+        detail={"to": State.PENDING, "event": 1},
+    )
     # A case being opened adds nothing to any tally until it is accepted.
     hooks.on_commit(hooks.Step(case_id=case.pk, event_id=event.pk, action=event.action))
     return case
@@ -451,7 +438,7 @@ def accept(
     _commit(
         case,
         actor=actor,
-        action="accepted",
+        action=Event.Action.ACCEPTED,
         at=at,
         to=State.IN_PROGRESS,
         item_version=version,
@@ -510,7 +497,7 @@ def refuse(
     _commit(
         case,
         actor=actor,
-        action="refused",
+        action=Event.Action.REFUSED,
         at=at,
         to=State.REFUSED,
         note=reason,
@@ -570,7 +557,7 @@ def request_supplement(
     _commit(
         case,
         actor=actor,
-        action="supplement_requested",
+        action=Event.Action.SUPPLEMENT_REQUESTED,
         at=at,
         to=State.AWAITING_MATERIALS,
         note=note,
@@ -602,7 +589,7 @@ def resume(
     _commit(
         case,
         actor=actor,
-        action="resumed",
+        action=Event.Action.RESUMED,
         at=at,
         to=State.IN_PROGRESS,
         due_date=calendar.add(case.due_date, paused),
@@ -710,7 +697,7 @@ def hand_over(
     _commit(
         case,
         actor=actor,
-        action="handed_over",
+        action=Event.Action.HANDED_OVER,
         at=at,
         to=case.state,
         note=new_hop.note,
@@ -755,7 +742,7 @@ def confirm_receipt(case: Case | int, *, actor: User, at: datetime.datetime | No
     _commit(
         case,
         actor=actor,
-        action="received",
+        action=Event.Action.RECEIVED,
         at=at,
         to=case.state,
         data={"hop": hop.seq, "holder": str(hop.holder), "papers": moved},
@@ -796,7 +783,7 @@ def record_result(
     _commit(
         case,
         actor=actor,
-        action="result_recorded",
+        action=Event.Action.RESULT_RECORDED,
         at=at,
         to=State.RESULT_READY,
         note=reason,
@@ -862,7 +849,7 @@ def reply(
     _commit(
         case,
         actor=actor,
-        action="replied",
+        action=Event.Action.REPLIED,
         at=at,
         to=State.REPLIED,
         note=(note or "").strip(),
@@ -900,7 +887,7 @@ def close(
     _commit(
         case,
         actor=actor,
-        action="closed",
+        action=Event.Action.CLOSED,
         at=at,
         to=State.CLOSED,
         note=(note or "").strip(),
@@ -944,7 +931,9 @@ def _rate(
         data["replaces"] = {"level": previous.level, "source": previous.source}
         Rating.objects.filter(pk=previous.pk).update(**fields)
         rating = Rating.objects.get(pk=previous.pk)
-    _commit(case, actor=actor, action="rated", at=at, to=case.state, note=comment, data=data)
+    _commit(
+        case, actor=actor, action=Event.Action.RATED, at=at, to=case.state, note=comment, data=data
+    )
     return rating
 
 
@@ -1011,7 +1000,7 @@ def withdraw(
     _commit(
         case,
         actor=actor,
-        action="withdrawn",
+        action=Event.Action.WITHDRAWN,
         at=at,
         to=State.WITHDRAWN,
         note=reason,
@@ -1056,7 +1045,7 @@ def return_papers(
     _commit(
         locked,
         actor=actor,
-        action="papers_returned",
+        action=Event.Action.PAPERS_RETURNED,
         at=at,
         to=locked.state,
         data={"papers": [p.name for p in papers], "signed_by": signed_by},

@@ -86,34 +86,8 @@ def may_rate(actor: User | None, case) -> bool:
 
 
 def steps_for(actor: User, case, hop) -> set[str]:
-    """The steps to offer this person on this case's page; the lifecycle still decides."""
-    from daiban.cases.models import State
+    """The steps to offer this person on this case's page; the lifecycle still decides.
+    Each step's states and who is offered it are declared once, in cases/steps.py."""
+    from daiban.cases.steps import offered
 
-    taker = may_take(actor, case.village, case.item)
-    holder = hop is not None and hop.received_at is not None and holds(actor, hop, case.township_id)
-    receiver = hop is not None and hop.received_at is None and holds(actor, hop, case.township_id)
-    steps = set()
-    if case.state in (State.PENDING, State.AWAITING_MATERIALS) and not case.accepted_at and taker:
-        steps |= {"accept", "refuse", "withdraw"}
-        if case.state == State.PENDING:
-            steps.add("request_supplement")
-    if case.state == State.AWAITING_MATERIALS and case.accepted_at and holder:
-        steps |= {"resume", "withdraw"}
-    if case.state in (State.IN_PROGRESS, State.RESULT_READY):
-        if receiver:
-            steps.add("confirm_receipt")
-        if holder:
-            steps.add("hand_over")
-    if case.state == State.IN_PROGRESS and holder:
-        steps |= {"request_supplement", "withdraw"}
-        if hop.holder_department_id:
-            steps.add("record_result")
-    if case.state == State.IN_PROGRESS and (taker or actor.id == case.agent_id):
-        steps.add("withdraw")
-    if case.state == State.RESULT_READY and holder and hop.holder_user_id:
-        steps.add("reply")
-    if case.state == State.REPLIED and (taker or actor.id == case.agent_id):
-        steps.add("close")
-    if may_rate(actor, case):
-        steps.add("rate")
-    return steps
+    return offered(actor, case, hop)

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from daiban.cases import attachments, forms, handover, hooks, lifecycle, rules
 from daiban.cases.inputs import Missing
-from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating
+from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating, State
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
+from daiban.cases.steps import EXTENDABLE
 from daiban.core.errors import CaseError
 from daiban.people.models import Role
 
@@ -71,6 +72,7 @@ def detail(request, pk):
         "may_scan": attachments.may_open(request.user, case),
         "scans": case.attachments.all(),
         "scan_kinds": Attachment.Kind.choices,
+        "may_extend": case.state in EXTENDABLE,
     }
     if "hand_over" in steps:
         context["hand_over_form"] = forms.HandOverForm(case=case, papers=_held_papers(case))
@@ -284,7 +286,7 @@ def handover_batch(request):
         if row.hop is not None
         and row.hop.holder_user_id == request.user.id
         and row.hop.received_at is not None
-        and row.case.state == "in_progress"
+        and row.case.state == State.IN_PROGRESS
     ]
     if request.method == "POST":
         chosen = {int(pk) for pk in request.POST.getlist("case") if pk.isdigit()}

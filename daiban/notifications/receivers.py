@@ -2,15 +2,12 @@
 each is idempotent: a message is keyed by its event)."""
 
 from daiban.cases.models import Event
+from daiban.cases.steps import resident_texts
 from daiban.notifications import services as sms
 
-# The step's event and the text it sends to the resident (notifications/texts.py).
-RESIDENT_TEXTS = {
-    Event.Action.ACCEPTED: "accepted",
-    Event.Action.SUPPLEMENT_REQUESTED: "supplement",
-    Event.Action.RESULT_RECORDED: "result",
-    Event.Action.REPLIED: "replied",
-}
+# The step's event and the text it sends to the resident (declared in cases/steps.py;
+# the wording is notifications/texts.py TEXTS).
+RESIDENT_TEXTS = resident_texts()
 
 
 def text_resident(event_id: int) -> None:

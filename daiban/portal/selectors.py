@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from daiban.cases.models import Case, Event, Hop, State
 from daiban.cases.selectors import find_for_tracking  # noqa: F401 (the tracking page's)
+from daiban.cases.steps import public_wording
 from daiban.catalog.models import Group, ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.figures.models import VillageTally
@@ -53,18 +53,8 @@ def holder_label(hop: Hop | None) -> str:
     return _("the village agent")
 
 
-PUBLIC_STEPS = {
-    Event.Action.CREATED: gettext_lazy("application registered"),
-    Event.Action.ACCEPTED: gettext_lazy("accepted by the agent"),
-    Event.Action.REFUSED: gettext_lazy("not accepted"),
-    Event.Action.SUPPLEMENT_REQUESTED: gettext_lazy("materials missing: notice given"),
-    Event.Action.RESUMED: gettext_lazy("materials complete, processing again"),
-    Event.Action.RECEIVED: gettext_lazy("file received by %(holder)s"),
-    Event.Action.RESULT_RECORDED: pgettext_lazy("public tracking step", "result ready"),
-    Event.Action.REPLIED: gettext_lazy("result handed to the resident"),
-    Event.Action.CLOSED: gettext_lazy("closed after the follow-up call"),
-    Event.Action.WITHDRAWN: gettext_lazy("withdrawn at the resident's request"),
-}
+# How the public tracking page words each step's event (declared in cases/steps.py).
+PUBLIC_STEPS = public_wording()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Rating
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import open_hop
+from daiban.cases.steps import EXTENDABLE
 from daiban.core.dates import cn_date
 from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications import services as sms
@@ -170,11 +171,7 @@ def request_extension(case: Case, *, actor: User, days: int, reason: str) -> Ext
         raise Invalid(_("An extension is 1 to 30 working days."), {"days": [_("1 to 30.")]})
     if len(reason) < 4:
         raise Invalid(_("Give the reason for the extension."), {"reason": [_("Give the reason.")]})
-    if case.due_date is None or case.state not in (
-        "in_progress",
-        "result_ready",
-        "awaiting_materials",
-    ):
+    if case.due_date is None or case.state not in EXTENDABLE:
         raise NotAllowed(_("Only a case being processed can be extended."))
     extension = Extension.objects.create(
         case=case, days=days, reason=reason, requested_by=actor, requested_at=timezone.now()

@@ -235,3 +235,126 @@ def test_a_stale_copy_of_the_case_gets_a_conflict(world):
             received=complete_checklist(world.passbook),
             entrustment=factories.entrusted(world),
         )
+
+
+# ─── The step registry: what the pages and the API offer ─────────────────────
+# Every state × every person: the case page offers only steps whose declaration
+# (cases/steps.py) allows the case's state, and shows a step's form only when offered;
+# the API refuses, and changes nothing, whenever the declaration forbids the state.
+
+PEOPLE = [
+    "agent",
+    "other_agent",
+    "petition_agent",
+    "township_agent",
+    "clerk_finance",
+    "clerk_family_planning",
+    "director",
+    "leader",
+    "other_director",
+    "supervisor",
+    "admin",
+]
+
+# The address each offered step's link or form posts to on the case page.
+PAGE_URLS = {
+    "accept": "/cases/{pk}/accept/",
+    "confirm_receipt": "/cases/{pk}/confirm/",
+    "hand_over": "/cases/{pk}/hand-over/",
+    "record_result": "/cases/{pk}/result/",
+    "reply": "/cases/{pk}/reply/",
+    "close": "/cases/{pk}/close/",
+    "withdraw": "/cases/{pk}/withdraw/",
+    "request_supplement": "/cases/{pk}/supplement/",
+    "resume": "/cases/{pk}/resume/",
+    "rate": "/cases/{pk}/rating/",
+}
+
+
+def test_every_step_is_declared_once_and_the_lifecycle_reads_it():
+    from daiban.cases.steps import REGISTRY
+    from daiban.notifications.texts import TEXTS
+
+    for name, (label, states) in lifecycle.STEPS.items():
+        assert (label, states) == (REGISTRY[name].label, REGISTRY[name].from_states)
+        assert callable(getattr(lifecycle, name))
+    for name in [*STEPS, "rate", "return_papers", "start_case", "note"]:
+        assert name in REGISTRY
+    for step in REGISTRY.values():
+        assert not step.resident_text or step.resident_text in TEXTS
+    # The table above agrees with the declarations: a legal step starts from a declared state.
+    for state, legal in LEGAL.items():
+        real = State.AWAITING_MATERIALS if state.startswith("awaiting") else state
+        for name in legal:
+            assert real in REGISTRY[name].from_states, (state, name)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_pages_offer_only_what_the_registry_allows(client, world, state):
+    from daiban.cases.rules import steps_for
+    from daiban.cases.selectors import open_hop
+    from daiban.cases.steps import REGISTRY
+    from daiban.conftest import verified_login
+
+    case = factories.in_state(world, state)
+    hop = open_hop(case)
+    for who in PEOPLE:
+        user = getattr(world, who)
+        offered = steps_for(user, case, hop)
+        for name in offered:
+            assert case.state in REGISTRY[name].from_states, (state, who, name)
+        if who == "admin":  # every right: offered is exactly what the table says is legal
+            assert offered - {"rate", "confirm_receipt"} == set(LEGAL[state]), state
+        page = verified_login(client, user).get(f"/cases/{case.pk}/")
+        if page.status_code == 404:
+            continue
+        html = page.content.decode()
+        for name, url in PAGE_URLS.items():
+            if url.format(pk=case.pk) in html:
+                assert name in offered, (state, who, name)
+
+
+API_PATHS = {
+    "accept": (
+        "accept",
+        lambda world: {"received": [], "signed_by": "胡建荣", "signed_on": "2026-03-02"},
+    ),
+    "refuse": ("refuse", lambda world: {"reason": "不属于代办范围"}),
+    "request_supplement": ("supplement", lambda world: {"missing": [], "note": "缺户口簿"}),
+    "resume": ("resume", lambda world: {}),
+    "hand_over": ("hand-over", lambda world: {"to_department": world.family_planning.pk}),
+    "confirm_receipt": ("confirm-receipt", lambda world: {}),
+    "record_result": ("result", lambda world: {"granted": True}),
+    "reply": ("reply", lambda world: {"signed_by": "胡建荣"}),
+    "close": ("close", lambda world: {"method": "phone"}),
+    "withdraw": ("withdraw", lambda world: {"reason": "群众申请撤回"}),
+    "rate": ("rating", lambda world: {"level": 5}),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_api_refuses_every_step_the_registry_forbids(client, world, state):
+    import json
+
+    from daiban.api.models import ApiToken
+    from daiban.cases.steps import REGISTRY
+
+    case = factories.in_state(world, state)
+    _, key = ApiToken.issue(world.admin, "registry")
+    for name, (path, body) in API_PATHS.items():
+        if case.state in REGISTRY[name].from_states:
+            continue
+        response = client.post(
+            f"/api/v1/cases/{case.pk}/{path}",
+            json.dumps(body(world)),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 409 and response.json()["code"] == "not_allowed", (
+            state,
+            name,
+            response.status_code,
+            response.content[:200],
+        )
+        after = Case.objects.get(pk=case.pk)
+        assert (after.state, after.version) == (case.state, case.version), (state, name)
