@@ -34,6 +34,8 @@ ERRORS = {
     409: s.ErrorOut,
     422: s.ErrorOut,
 }
+# Lists: a bad filter is 422, a NUL byte anywhere 400 (daiban/core/inputs.py).
+LIST_ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 422: s.ErrorOut}
 
 
 def item_out(item: ServiceItem) -> dict:
@@ -114,7 +116,7 @@ def _done(case_id: int) -> dict:
 
 @router.get(
     "/catalog/items",
-    response={200: list[s.ItemOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    response={200: list[s.ItemOut], **LIST_ERRORS},
     tags=["catalog"],
 )
 @paginate(LimitOffsetPagination)
@@ -161,7 +163,7 @@ def resident_out(r) -> dict:
 
 @router.get(
     "/residents",
-    response={200: list[s.ResidentOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    response={200: list[s.ResidentOut], **LIST_ERRORS},
     tags=["residents"],
 )
 @paginate(LimitOffsetPagination)
@@ -178,7 +180,7 @@ def list_residents(request, q: str = ""):
 
 @router.post(
     "/residents/search",
-    response={200: list[s.ResidentOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    response={200: list[s.ResidentOut], **LIST_ERRORS},
     tags=["residents"],
     operation_id="search_residents",
 )
@@ -229,7 +231,7 @@ def create_resident(request, payload: s.ResidentIn):
 
 @router.get(
     "/inquiries",
-    response={200: list[s.WaitingInquiryOut], 401: s.ErrorOut, 422: s.ErrorOut},
+    response={200: list[s.WaitingInquiryOut], **LIST_ERRORS},
     tags=["inquiries"],
 )
 @paginate(LimitOffsetPagination)
@@ -294,9 +296,7 @@ class CaseFilter(Schema):
     created_to: datetime.date | None = None
 
 
-@router.get(
-    "/cases", response={200: list[s.CaseOut], 401: s.ErrorOut, 422: s.ErrorOut}, tags=["cases"]
-)
+@router.get("/cases", response={200: list[s.CaseOut], **LIST_ERRORS}, tags=["cases"])
 @paginate(LimitOffsetPagination)
 def list_cases(request, filters: Query[CaseFilter]):
     cases = visible_cases(request.user).select_related("item", "village").order_by("-pk")
