@@ -1,7 +1,10 @@
 """The printed papers of a case, in Chinese, on A4."""
 
+from django.conf import settings
+from django.utils import timezone
+from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import KeepTogether, Table, TableStyle
 
 from daiban.cases.models import Case, HandoverBatch, SupplementNotice
 from daiban.cases.selectors import tracking_url
@@ -33,20 +36,96 @@ def _agent_line(case: Case) -> str:
     return f"{agent.display_name}　{phone}".strip()
 
 
-def _heading(case: Case, title: str) -> list:
-    s = styles()
+def _office(case: Case) -> str:
+    """The issuing office: the township's service center (or the township)."""
     center = _center(case)
-    return [
-        para(center.name if center else case.township.name, s["subtitle"]),
-        para(title, s["title"]),
-    ]
+    return center.name if center else case.township.name
+
+
+def _heading(case: Case, title: str, number: str = "") -> list:
+    s = styles()
+    story = [para(_office(case), s["subtitle"]), para(title, s["title"])]
+    if number:
+        story.append(para(f"编号：{number}", s["number"]))
+    return story
+
+
+def paper_number(kind: str, case: Case, serial: int | None = None) -> str:
+    """A paper's own number: its kind, the case's number (or id), and a serial when a case
+    has several papers of the kind. 委托书 WT-459901101-2026-00001."""
+    base = f"{kind}-{case.number or f'0-{case.pk:06d}'}"
+    return f"{base}-{serial}" if serial else base
 
 
 def _signatures(*labels: str) -> Table:
+    """Signature lines, each with the date it is signed on."""
     s = styles()
-    table = Table([[para(f"{label}：＿＿＿＿＿＿＿＿", s["body"]) for label in labels]])
+    row = [
+        para(f"{label}：＿＿＿＿＿＿＿＿\n日期：＿＿＿＿年＿＿月＿＿日", s["body"])
+        for label in labels
+    ]
+    table = Table([row])
     table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 14)]))
     return table
+
+
+def supervision_phone() -> str:
+    return getattr(settings, "DAIBAN_SUPERVISION_PHONE", "") or "12345"
+
+
+def _footer(case: Case, on=None) -> list:
+    """Every paper ends with the supervision hotline, the issuing office with the date,
+    and a box where its seal goes (盖章处), kept together on one page."""
+    s = styles()
+    office = _office(case)
+    box = Table([[para("（盖章处）", s["seal"])]], colWidths=[36 * mm], rowHeights=[26 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey, None, (2, 2)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    hotline = para(
+        f"监督电话：{supervision_phone()}\n对代办服务有意见，可拨打监督电话或向{office}反映。",
+        s["small"],
+    )
+    signed = para(f"{office}\n{cn_date(on) if on else '＿＿＿＿年＿＿月＿＿日'}", s["right"])
+    table = Table([[hotline, signed, box]], colWidths=[None, 62 * mm, 40 * mm])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, -1), 0)])
+    )
+    return [gap(4), KeepTogether([table])]
+
+
+def _authority(case: Case) -> str:
+    """Who decides: the county bureau for a county-approved item, else the township's
+    department."""
+    from daiban.places.models import Department
+
+    item = case.item
+    if item.decided_by == "county" and item.county_department_kind:
+        found = Department.objects.filter(
+            county_id=case.township.county_id,
+            level=Department.Level.COUNTY,
+            kind=item.county_department_kind,
+        ).first()
+    else:
+        found = Department.objects.filter(
+            township_id=case.township_id, kind=item.department_kind
+        ).first()
+    return found.name if found else ""
+
+
+def _time_limit(case: Case) -> str:
+    item = case.item
+    return f"承诺{item.promised_days}个工作日办结（法定{item.statutory_days}个工作日）"
+
+
+def _address(case: Case) -> str:
+    hamlet = case.resident.hamlet.name if case.resident.hamlet_id else ""
+    return f"{case.township.name}{case.village.name}{hamlet}"
 
 
 def receipt(case: Case) -> bytes:
@@ -63,6 +142,8 @@ def receipt(case: Case) -> bytes:
             ("身份证号", case.resident.id_number_masked),
             ("住址", where),
             ("受理日期", cn_date(case.accepted_at)),
+            ("审批机关", _authority(case)),
+            ("办理时限", _time_limit(case)),
             ("承诺办结日期", cn_date(case.due_date)),
             ("代办员", _agent_line(case)),
             ("服务中心电话", center.phone if center else ""),
@@ -101,6 +182,7 @@ def receipt(case: Case) -> bytes:
         qr,
         gap(6),
         _signatures("代办员", "申请人"),
+        *_footer(case, case.accepted_at),
     ]
     return render(story, f"受理回执 {case.number}")
 
@@ -116,17 +198,19 @@ def entrustment(case: Case) -> bytes:
         "代办员不得收取任何费用。",
         resident=resident.name,
         id_number=resident.id_number_masked,
-        village=case.village.name,
+        village=_address(case),
         agent=agent.display_name,
         item=case.item.name,
     )
+    signed = getattr(case, "entrustment", None)  # None before the villager signs
     story = [
-        *_heading(case, "群众事务代办委托书"),
+        *_heading(case, "群众事务代办委托书", paper_number("WT", case)),
         para(text, s["body"]),
         gap(6),
         fields(
             [
                 ("委托人", resident.name),
+                ("委托人住址", _address(case)),
                 ("受托人（代办员）", _agent_line(case)),
                 ("委托事项", case.item.name),
                 ("受理编号", case.number or "（受理后填写）"),
@@ -135,7 +219,8 @@ def entrustment(case: Case) -> bytes:
         gap(10),
         _signatures("委托人签字（按手印）", "代办员签字"),
         gap(4),
-        para("日期：　　　　年　　月　　日", s["body"]),
+        para(f"签订日期：{cn_date(signed.signed_on)}" if signed else "", s["body"]),
+        *_footer(case, signed.signed_on if signed else None),
     ]
     return render(story, f"委托书 {case.item.name}")
 
@@ -150,8 +235,9 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
     if notice.note:
         rows.append([str(len(rows)), notice.note, ""])
     pause = "补齐材料前，办理时限暂停计算。" if notice.pauses_clock else ""
+    center = _center(case)
     story = [
-        *_heading(case, "一次性告知书"),
+        *_heading(case, "一次性告知书", paper_number("GZ", case, notice.pk)),
         para(
             markup(
                 "<b>{resident}</b>：您申请办理的 <b>{item}</b> 事项，"
@@ -171,10 +257,12 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
                 ("告知日期", cn_date(notice.issued_at)),
                 ("告知人", notice.issued_by.display_name),
                 ("代办员", _agent_line(case)),
+                ("服务中心电话", center.phone if center else ""),
             ]
         ),
         gap(8),
         _signatures("告知人", "申请人"),
+        *_footer(case, notice.issued_at),
     ]
     return render(story, f"一次性告知书 {case.item.name}")
 
@@ -185,7 +273,7 @@ def refusal_notice(case: Case) -> bytes:
     center = _center(case)
     refused = case.events.filter(action="refused").select_related("actor").last()
     story = [
-        *_heading(case, "不予受理告知书"),
+        *_heading(case, "不予受理告知书", paper_number("BY", case)),
         para(
             markup(
                 "<b>{resident}</b>：您申请代办的 <b>{item}</b> 事项，"
@@ -213,8 +301,16 @@ def refusal_notice(case: Case) -> bytes:
         ),
         gap(8),
         _signatures("经办人", "申请人"),
+        *_footer(case, refused.at if refused else case.ended_at),
     ]
     return render(story, f"不予受理告知书 {case.item.name}")
+
+
+def _date_time(at) -> str:
+    if at is None:
+        return ""
+    local = timezone.localtime(at)
+    return f"{cn_date(local)} {local:%H:%M}"
 
 
 def handover_list(batch: HandoverBatch) -> bytes:
@@ -248,13 +344,81 @@ def handover_list(batch: HandoverBatch) -> bytes:
             [
                 ("交接单号", f"JJ-{batch.pk:06d}"),
                 ("移交人", f"{batch.sent_by.display_name}（{batch.sent_by.village or ''}代办员）"),
-                ("移交时间", cn_date(batch.sent_at)),
-                ("件数", f"{len(hops)} 件"),
+                ("移交时间", _date_time(batch.sent_at)),
+                ("件数", f"{len(hops)}件"),
             ]
         ),
         gap(),
         grid(rows, [10, 46, 32, 18, 28, 36]),
         gap(8),
         _signatures("移交人", "接收人"),
+        *(_footer(first, batch.sent_at) if first else []),
     ]
     return render(story, f"交接单 JJ-{batch.pk:06d}")
+
+
+def delivery_receipt(case: Case) -> bytes:
+    """送达回证: the villager signs for the result the agent brings back."""
+    s = styles()
+    outcome = {"granted": "准予", "denied": "不予"}.get(case.outcome, "")
+    details = "，".join(
+        x for x in (outcome, case.outcome_document and f"文号{case.outcome_document}") if x
+    )
+    document = f"办理结果（{details}）" if details else "办理结果"
+    returned = "、".join(f"{p.name}×{p.count}" for p in case.papers.all()) or "无"
+    story = [
+        *_heading(case, "送达回证", paper_number("SD", case)),
+        fields(
+            [
+                ("受理编号", case.number or ""),
+                ("代办事项", case.item.name),
+                ("送达文书", document),
+                ("退还原件", returned),
+                ("受送达人", case.resident.name),
+                ("送达地点", _address(case)),
+                ("送达人（代办员）", _agent_line(case)),
+                ("送达时间", _date_time(case.replied_at)),
+            ]
+        ),
+        gap(),
+        para(
+            "以上文书和原件已当面送达。受送达人对办理结果有异议的，可在收到之日起依法申请"
+            "复议或提起诉讼；对代办服务不满意的，可拨打监督电话。",
+            s["body"],
+        ),
+        gap(8),
+        _signatures("受送达人签收", "送达人"),
+        *_footer(case, case.replied_at),
+    ]
+    return render(story, f"送达回证 {case.number or case.pk}")
+
+
+def complaint_receipt(complaint) -> bytes:
+    """投诉受理回执: the complaint's reference number and when the answer is due."""
+    s = styles()
+    case = complaint.case
+    answer_due = (
+        complaint.supervisions.order_by("level").values_list("answer_due", flat=True).first()
+    )
+    story = [
+        *_heading(case, "投诉受理回执", complaint.number or ""),
+        fields(
+            [
+                ("投诉编号", complaint.number or ""),
+                ("受理编号", case.number or ""),
+                ("代办事项", case.item.name),
+                ("投诉人", case.resident.name),
+                ("投诉内容", complaint.text),
+                ("收到时间", _date_time(complaint.created_at)),
+                ("答复期限", cn_date(answer_due)),
+            ]
+        ),
+        gap(),
+        para(
+            f"您的投诉已收到，{_office(case)}将在答复期限前书面答复，答复也会以短信告知。"
+            "请凭投诉编号查询或反映。",
+            s["body"],
+        ),
+        *_footer(case, complaint.created_at),
+    ]
+    return render(story, f"投诉受理回执 {complaint.number or complaint.pk}")

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -90,6 +90,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
+        "number": ParagraphStyle("number", parent=base, fontSize=10, alignment=TA_RIGHT),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "seal": ParagraphStyle(
+            "seal", parent=base, fontSize=9, alignment=TA_CENTER, textColor=colors.grey
+        ),
     }
 
 

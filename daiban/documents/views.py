@@ -12,13 +12,17 @@ from daiban.cases.scoping import visible_cases
 from daiban.documents import papers
 
 
-def _pdf(content: bytes, filename: str, request=None, obj=None) -> HttpResponse:
+def pdf_response(content: bytes, filename: str, request=None, obj=None) -> HttpResponse:
+    """A paper as an inline PDF, its download recorded in the audit trail."""
     if request is not None:
         trail.record("export.pdf", user=request.user, obj=obj, detail={"file": filename})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_pdf = pdf_response
 
 
 def _case(request, pk):
@@ -71,3 +75,12 @@ def handover_list(request, pk):
     if batch.sent_by_id != request.user.id and not visible.exists():
         return get_object_or_404(HandoverBatch, pk=0)
     return _pdf(papers.handover_list(batch), f"handover-{batch.pk}.pdf", request, batch)
+
+
+@login_required
+def delivery_receipt(request, pk):
+    case = _case(request, pk)
+    if not case.outcome:
+        messages.error(request, _("A delivery receipt is printed once the result is recorded."))
+        return redirect("cases:detail", pk=case.pk)
+    return _pdf(papers.delivery_receipt(case), f"delivery-{case.pk}.pdf", request, case)

@@ -20,4 +20,9 @@ urlpatterns = [
     path("cases/<int:case_pk>/rating/", views.record_rating, name="record_rating"),
     path("rate/<str:token>/", views.rate, name="rate"),
     path("track/complain/", views.complain, name="complain"),
+    path(
+        "cases/<int:case_pk>/complaints/<int:pk>.pdf",
+        views.complaint_receipt,
+        name="complaint_pdf",
+    ),
 ]

@@ -12,9 +12,12 @@ from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import find_for_tracking
 from daiban.core import throttle
 from daiban.core.errors import CaseError
+from daiban.documents import papers
+from daiban.documents.views import pdf_response
 from daiban.supervision import selectors, services
 from daiban.supervision.models import (
     Appeal,
+    Complaint,
     Extension,
     RatingInvitation,
     Rectification,
@@ -255,4 +258,14 @@ def complain(request):
         )
     return render(
         request, "portal/track.html", {"complained": complaint, "code": case.tracking_code}
+    )
+
+
+@login_required
+def complaint_receipt(request, case_pk, pk):
+    """投诉受理回执 as a PDF, for whoever may open the case (the same 404 otherwise)."""
+    case = get_object_or_404(visible_cases(request.user), pk=case_pk)
+    complaint = get_object_or_404(Complaint.objects.select_related("case__item"), pk=pk, case=case)
+    return pdf_response(
+        papers.complaint_receipt(complaint), f"complaint-{complaint.number}.pdf", request, case
     )
