@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from daiban.audit import trail
-from daiban.core.admin import ReadOnlyAdmin
+from daiban.core.admin import CountyScopedAdmin, ReadOnlyAdmin
 from daiban.evaluation.models import PaymentLine, PaymentSheet, Scheme
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "county"
     list_display = ["county", "monthly_subsidy", "yearly_fund", "fund_rule", "updated_at"]
     readonly_fields = ["updated_by"]
 
@@ -18,7 +19,9 @@ class SchemeAdmin(admin.ModelAdmin):
         )
 
 
-class LineInline(admin.TabularInline):
+class LineInline(CountyScopedAdmin, admin.TabularInline):
+    county_path = "sheet__township__county"
+    county_actions = ("view",)
     model = PaymentLine
     extra = 0
     can_delete = False
@@ -30,9 +33,11 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(PaymentSheet)
-class PaymentSheetAdmin(ReadOnlyAdmin):
+class PaymentSheetAdmin(CountyScopedAdmin, ReadOnlyAdmin):
     """Sheets are worked out and approved on their own pages, never edited here."""
 
+    county_path = "township__county"
+    county_actions = ("view",)
     list_display = ["township", "month", "status", "total_yuan", "approved_by"]
     list_filter = ["status", "township"]
     inlines = [LineInline]

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
-from daiban.core.admin import ReadOnlyAdmin
+from daiban.core.admin import CountyScopedAdmin, ReadOnlyAdmin
 from daiban.figures.models import ItemTally, VillageTally
 
 
 @admin.register(VillageTally)
-class VillageTallyAdmin(ReadOnlyAdmin):
+class VillageTallyAdmin(CountyScopedAdmin, ReadOnlyAdmin):
     """Kept by the lifecycle and by `rebuild_figures`; never typed in."""
+
+    county_path = "township__county"
+    county_actions = ("view",)
 
     list_display = ["month", "township", "village", "agent", "accepted", "completed"]
     list_filter = ["township", "month"]
@@ -14,7 +17,9 @@ class VillageTallyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ItemTally)
-class ItemTallyAdmin(ReadOnlyAdmin):
+class ItemTallyAdmin(CountyScopedAdmin, ReadOnlyAdmin):
+    county_path = "township__county"
+    county_actions = ("view",)
     list_display = ["month", "township", "item", "accepted", "completed"]
     list_filter = ["township", "month"]
     list_select_related = ["township", "item"]

@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from daiban.people.models import Resident, User
+from daiban.core.admin import CountyScopedAdmin
+from daiban.people.models import Resident, Role, User
 from daiban.people.services import check_staff_place
 
 PLACES = ("village", "department", "township", "county")
@@ -36,7 +37,16 @@ class StaffCreationForm(RolePlaceCheck, AdminUserCreationForm):
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(CountyScopedAdmin, UserAdmin):
+    """A county administrator sees their county's staff only: never a global administrator,
+    never another county's; they cannot make anyone a global administrator or superuser."""
+
+    county_path = (
+        "village__township__county",
+        "department__county",
+        "township__county",
+        "county",
+    )
     form = StaffForm
     add_form = StaffCreationForm
     add_fieldsets = [
@@ -67,11 +77,39 @@ class StaffAdmin(UserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.administered_county(request) is not None:
+            queryset = queryset.filter(is_superuser=False)
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.administered_county(request) is not None:
+            fields += ["is_staff", "is_superuser"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and self.administered_county(request) is not None:
+            kwargs["choices"] = [
+                (value, label) for value, label in Role.choices if value != Role.ADMINISTRATOR
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if self.administered_county(request) is not None:
+            # Only the global administrator hands out the keys to everything.
+            obj.is_superuser = False
+            obj.is_staff = obj.role == Role.COUNTY_ADMINISTRATOR
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(CountyScopedAdmin, admin.ModelAdmin):
     """Residents are registered through the lifecycle pages; the admin shows masks only."""
 
+    county_path = "village__township__county"
+    county_actions = ("view",)
     list_display = ["name", "id_number_masked", "phone_masked", "village", "hamlet"]
     list_filter = ["village__township"]
     search_fields = ["name", "name_initials"]

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TOWNSHIP_LEADER = "township_leader", _("township leader")
     COUNTY_SUPERVISOR = "county_supervisor", _("county supervisor")
     PETITION_BUREAU = "petition_bureau", _("county petition bureau")
+    COUNTY_ADMINISTRATOR = "county_administrator", _("county administrator")
     ADMINISTRATOR = "administrator", _("administrator")
 
 
@@ -30,6 +31,7 @@ ROLE_PLACE = {
     Role.TOWNSHIP_LEADER: "township",
     Role.COUNTY_SUPERVISOR: "county",
     Role.PETITION_BUREAU: "county",
+    Role.COUNTY_ADMINISTRATOR: "county",
     Role.ADMINISTRATOR: None,
 }
 PLACE_FIELDS = ("village", "department", "township", "county")
@@ -87,6 +89,14 @@ class User(AbstractUser):
         from daiban.people.phone import national
 
         return national(self.work_phone) if self.work_phone else ""
+
+    @property
+    def administered_county_id(self) -> int | None:
+        """The county a county administrator runs in the admin; None for everyone else
+        (the global administrator is a superuser and is not limited)."""
+        if self.role == Role.COUNTY_ADMINISTRATOR and not self.is_superuser:
+            return self.county_id
+        return None
 
     @property
     def covered_township_id(self) -> int | None:

@@ -16,7 +16,12 @@ from daiban.audit import trail
 from daiban.core.inputs import safe_next
 from daiban.people.models import Role
 
-REQUIRED_FOR = {Role.COUNTY_SUPERVISOR, Role.PETITION_BUREAU, Role.ADMINISTRATOR}
+REQUIRED_FOR = {
+    Role.COUNTY_SUPERVISOR,
+    Role.PETITION_BUREAU,
+    Role.COUNTY_ADMINISTRATOR,
+    Role.ADMINISTRATOR,
+}
 OPEN_PATHS = ("/otp/", "/logout/", "/static/", "/i18n/", "/login/")
 
 

@@ -62,7 +62,7 @@ def create_staff(
     user.must_change_password = must_change_password
     if work_phone:
         user.work_phone = parse_phone(work_phone)
-    user.is_staff = role == Role.ADMINISTRATOR
+    user.is_staff = role in (Role.ADMINISTRATOR, Role.COUNTY_ADMINISTRATOR)
     user.is_superuser = role == Role.ADMINISTRATOR
     if password_hash is not None:
         user.password = password_hash

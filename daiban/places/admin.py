@@ -1,20 +1,25 @@
 from django.contrib import admin
 
+from daiban.core.admin import CountyScopedAdmin
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "pk"
+    county_actions = ("view",)
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
-class ServiceCenterInline(admin.StackedInline):
+class ServiceCenterInline(CountyScopedAdmin, admin.StackedInline):
+    county_path = "township__county"
     model = ServiceCenter
 
 
 @admin.register(Township)
-class TownshipAdmin(admin.ModelAdmin):
+class TownshipAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "county"
     list_display = ["code", "name", "county"]
     list_filter = ["county"]
     search_fields = ["code", "name"]
@@ -22,13 +27,15 @@ class TownshipAdmin(admin.ModelAdmin):
     inlines = [ServiceCenterInline]
 
 
-class HamletInline(admin.TabularInline):
+class HamletInline(CountyScopedAdmin, admin.TabularInline):
+    county_path = "village__township__county"
     model = Hamlet
     extra = 0
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "township__county"
     list_display = ["code", "name", "township", "km_to_township", "km_to_county"]
     list_filter = ["township"]
     search_fields = ["code", "name"]
@@ -37,7 +44,8 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "county"
     list_display = ["name", "kind", "level", "township", "phone"]
     list_filter = ["level", "township"]
     search_fields = ["name", "kind"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from daiban.core.admin import CountyScopedAdmin
 from daiban.rollout.models import ItemAlias, Post, TownshipLaunch
 
 
 @admin.register(TownshipLaunch)
-class TownshipLaunchAdmin(admin.ModelAdmin):
+class TownshipLaunchAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "township__county"
     list_display = [
         "township",
         "launch_date",
@@ -24,11 +26,18 @@ class TownshipLaunchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = (
+        "user__village__township__county",
+        "user__department__county",
+        "user__township__county",
+        "user__county",
+    )
     list_display = ["user", "title", "appointed_on"]
     search_fields = ["user__display_name", "user__username", "title"]
 
 
 @admin.register(ItemAlias)
-class ItemAliasAdmin(admin.ModelAdmin):
+class ItemAliasAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = "county"
     list_display = ["item", "county", "aliases"]

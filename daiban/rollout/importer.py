@@ -26,7 +26,7 @@ from daiban.rollout import vocabulary
 from daiban.rollout.hashers import OneTimePasswordHasher
 from daiban.rollout.models import ItemAlias, Post
 from daiban.rollout.planner import CREATE, SAME, UPDATE, Change, Planner, what_label
-from daiban.rollout.workbook import Problem, read_book
+from daiban.rollout.workbook import PLACES, Problem, read_book
 
 __all__ = ["CREATE", "SAME", "UPDATE", "Change", "Report", "import_county", "what_label"]
 
@@ -231,7 +231,8 @@ def apply(planner: Planner, passwords: dict, progress: Progress | None = None) -
             user.role = role
             for name, value in places(w.extra["places"]).items():
                 setattr(user, name, value)
-            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            user.is_staff = role == Role.COUNTY_ADMINISTRATOR
+            user.is_superuser = False
             user.save()
             if "title" in w.changed or "appointed_on" in w.changed:
                 post, _created = Post.objects.get_or_create(user=user)
@@ -254,6 +255,21 @@ def apply(planner: Planner, passwords: dict, progress: Progress | None = None) -
     return credentials
 
 
+def _limited(planner: Planner, only_county: str) -> Planner:
+    if only_county and planner.county_code and planner.county_code != only_county:
+        planner.problems.append(
+            Problem(
+                PLACES.name,
+                None,
+                "",
+                "",
+                _("This workbook is for the county %(code)s; you set up %(yours)s only.")
+                % {"code": planner.county_code, "yours": only_county},
+            )
+        )
+    return planner
+
+
 def import_county(
     files: list[tuple[str, bytes]],
     *,
@@ -261,8 +277,12 @@ def import_county(
     dry_run: bool = False,
     progress: Progress | None = None,
     before_apply: Callable[[Report], None] | None = None,
+    only_county: str = "",
 ) -> Report:
     """Check the workbook and, unless it is a dry run or has any problem, apply it.
+
+    `only_county` (a division code) refuses a workbook of any other county: a county
+    administrator imports their own county only.
 
     `before_apply` sees the checked report before anything is written and may raise to stop
     (the command uses it to insist on a credentials file when there are new staff).
@@ -270,7 +290,7 @@ def import_county(
     from daiban.audit import trail
 
     book = read_book(files)
-    planner = Planner(book).plan()
+    planner = _limited(Planner(book).plan(), only_county)
     report = Report(planner.problems, planner.changes(), county_code=planner.county_code)
     if not report.ok or dry_run or not report.changes_anything:
         return report
@@ -279,7 +299,7 @@ def import_county(
     passwords = hash_passwords(planner, progress)
     with transaction.atomic():
         # Planned again inside the transaction: what was read before may have changed.
-        planner = Planner(book).plan()
+        planner = _limited(Planner(book).plan(), only_county)
         report = Report(planner.problems, planner.changes(), county_code=planner.county_code)
         if not report.ok:
             return report

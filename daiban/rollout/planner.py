@@ -479,11 +479,11 @@ class Planner:
             self.staff[phone] = Wanted(row, user, wanted_values, changed, extra)
 
     def same_county(self, user: User, role: Role) -> bool:
-        """Whether a workbook of this county may change the account. An administrator
-        without a place belongs to no county: only a 县管理员 row may match one."""
+        """Whether a workbook of this county may change the account. The global
+        administrator, without a place, belongs to no county: no workbook changes it."""
         places = self.user_places(user)
         if not places:
-            return role == Role.ADMINISTRATOR
+            return False
         ((kind, ref),) = places.items()
         code = ref[0] if kind == "department" else ref
         return bool(code) and code[:6] == self.county_code[:6]

@@ -1,5 +1,6 @@
 """The county setup pages: upload a workbook, see the preview, apply the same file; the
-launch page. Administrators only (county supervisors may read the launch page of theirs)."""
+launch page. Administrators only: the global one for any county, a county administrator for
+their own (county supervisors may read the launch page of theirs)."""
 
 import datetime
 import hashlib
@@ -40,11 +41,18 @@ def administrators_only(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if request.user.role != Role.ADMINISTRATOR:
+        if request.user.role not in (Role.ADMINISTRATOR, Role.COUNTY_ADMINISTRATOR):
             raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _only_county(user) -> str:
+    """The division code a county administrator may import; empty for the global one."""
+    if user.role == Role.COUNTY_ADMINISTRATOR:
+        return user.county.code
+    return ""
 
 
 def _saved_files(upload: Upload) -> list[tuple[str, bytes]]:
@@ -139,7 +147,12 @@ def preview(request, token):
     if upload.applied_at:
         return redirect("rollout:done", token=upload.token)
     try:
-        report = import_county(_saved_files(upload), actor=request.user, dry_run=True)
+        report = import_county(
+            _saved_files(upload),
+            actor=request.user,
+            dry_run=True,
+            only_county=_only_county(request.user),
+        )
     except Unreadable as exc:
         return render(request, "rollout/upload.html", {"error": str(exc)}, status=400)
     return render(
@@ -167,7 +180,7 @@ def apply(request, token):
         files = _saved_files(upload)
         if _digest(files) != upload.sha256:
             raise Http404
-        report = import_county(files, actor=request.user)
+        report = import_county(files, actor=request.user, only_county=_only_county(request.user))
         if not report.ok:
             return redirect("rollout:preview", token=upload.token)
         upload.applied_at = timezone.now()
@@ -237,7 +250,8 @@ def launch(request, code):
     user = request.user
     county = get_object_or_404(County, code=code)
     allowed = user.role == Role.ADMINISTRATOR or (
-        user.role == Role.COUNTY_SUPERVISOR and user.county_id == county.id
+        user.role in (Role.COUNTY_SUPERVISOR, Role.COUNTY_ADMINISTRATOR)
+        and user.county_id == county.id
     )
     if not allowed:
         raise Http404

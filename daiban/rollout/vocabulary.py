@@ -51,7 +51,7 @@ ROLES: dict[str, Role] = {
     "乡镇领导": Role.TOWNSHIP_LEADER,
     "县督查员": Role.COUNTY_SUPERVISOR,
     "县信访局": Role.PETITION_BUREAU,
-    "县管理员": Role.ADMINISTRATOR,
+    "县管理员": Role.COUNTY_ADMINISTRATOR,
 }
 ROLE_WORD = {
     Role.VILLAGE_AGENT: "村代办员",
@@ -62,7 +62,7 @@ ROLE_WORD = {
     Role.TOWNSHIP_LEADER: "乡镇领导",
     Role.COUNTY_SUPERVISOR: "县督查员",
     Role.PETITION_BUREAU: "县信访局",
-    Role.ADMINISTRATOR: "县管理员",
+    Role.COUNTY_ADMINISTRATOR: "县管理员",
 }
 
 YES = {"是", "启用", "y", "yes", "1", "true", "√", "开"}
