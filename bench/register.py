@@ -22,12 +22,14 @@ import dashboard  # noqa: E402
 def measure(title: str) -> None:
     from django.db import connection
     from django.test import Client
+    from django.test.utils import setup_test_environment
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from daiban.cases.models import Case, State
     from daiban.people.models import Role, User
 
+    setup_test_environment()  # the responses keep their context (the next page's key)
     print(f"\n{title}: {Case.objects.count():,} cases ({connection.vendor})")
     item_id = Case.objects.order_by("pk").values_list("item_id", flat=True).first()
     for role in (Role.CENTER_DIRECTOR, Role.COUNTY_SUPERVISOR):
@@ -48,7 +50,15 @@ def measure(title: str) -> None:
             return response
 
         first = dashboard.timed("register, first page", lambda: page("/register/"))
-        print(f"  {'register page size':<44} {len(first.content) / 1024:8.1f} KB (uncompressed)")
+        import gzip
+
+        from django.contrib.staticfiles import finders
+
+        css = len(gzip.compress(Path(finders.find("daiban.css")).read_bytes()))
+        print(
+            f"  {'register page weight':<44} {len(first.content) / 1024:8.1f} KB, "
+            f"{(len(gzip.compress(first.content)) + css) / 1024:.1f} KB gzipped with its stylesheet"
+        )
         cursor = first.context["page"].next_cursor
         if cursor:
             dashboard.timed("register, next page", lambda c=cursor: page(f"/register/?after={c}"))

@@ -104,6 +104,11 @@ class Case(models.Model):
             # accepted or decided (also walked newest first for the list's first page).
             models.Index(fields=["township", "accepted_at"]),
             models.Index(fields=["township", "decided_at"]),
+            # The register across a county (a township's list walks the ones above):
+            # newest or oldest opened, by promised date, by result, a page at a time.
+            models.Index(fields=["created_at"], name="case_created_idx"),
+            models.Index(fields=["due_date"], name="case_due_idx"),
+            models.Index(fields=["decided_at"], name="case_decided_idx"),
         ]
 
     def __str__(self):

@@ -105,3 +105,49 @@ class ItemTally(Counters):
 
 
 ROLLUPS = (VillageTally, ItemTally)
+
+
+class MonthlyReport(models.Model):
+    """月报: a township's figures for a month, sent up to the county.
+
+    Generated on the 2nd for the month before (a draft), reviewed and submitted by the
+    center director, signed off by the township leader, received by the county
+    supervisor. The figures are kept as they were when the report was last worked out,
+    so that what the leader signed is what the county receives."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft, with the center director")
+        SUBMITTED = "submitted", _("submitted, waiting for the township leader")
+        SIGNED = "signed", _("signed off, sent to the county")
+        RECEIVED = "received", _("received by the county")
+
+    township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+    generated_at = models.DateTimeField(_("worked out at"))
+    note = models.TextField(_("director's note"), blank=True)
+    submitted_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True)
+    signed_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    signed_at = models.DateTimeField(_("signed at"), null=True)
+    received_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    received_at = models.DateTimeField(_("received at"), null=True)
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month"], name="one_report_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m}"
+
+    @property
+    def reported(self) -> bool:
+        """Sent to the county (signed off by the township leader)."""
+        return self.status in (self.Status.SIGNED, self.Status.RECEIVED)

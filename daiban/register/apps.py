@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class RegisterConfig(AppConfig):
     name = "daiban.register"
     label = "register"
-    verbose_name = _("Register of cases")
+    verbose_name = _("Case register")

@@ -49,7 +49,7 @@ def workbook(cases, today) -> bytes:
 
 def _workbook(cases, today) -> bytes:
     wb = sheets.write_only_book()
-    ws = wb.create_sheet(_("Register"))
+    ws = wb.create_sheet(_("Case register"))
     labels = columns()
     sheets.header(ws, labels, WIDTHS)
     n = overdue = on_time = trips = 0
