@@ -10,7 +10,7 @@ from daiban.cases import lifecycle
 from daiban.cases.forms import ChecklistForm, InquiryForm, ReasonForm
 from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
-from daiban.catalog.models import ServiceItem
+from daiban.catalog.county import county_of_user, county_of_village, items_for
 from daiban.catalog.selectors import current_guide, search_items
 from daiban.core.errors import CaseError
 from daiban.core.inputs import as_id
@@ -23,8 +23,12 @@ ITEM_LIMIT = 20
 def inquiry(request):
     """Search the guide, show an item's guide, record the question, open a case in one tap."""
     q = request.GET.get("q", "")
-    item = ServiceItem.objects.filter(pk=as_id(request.GET.get("item")), is_active=True).first()
     resident = visible_residents(request.user).filter(pk=as_id(request.GET.get("resident"))).first()
+    # The items of the county the resident lives in (catalog.county): one switched off
+    # there is neither found nor chosen.
+    county = county_of_village(resident.village) if resident else county_of_user(request.user)
+    offered = items_for(county)
+    item = offered.filter(pk=as_id(request.GET.get("item"))).first()
     form = InquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         village = resident.village if resident else request.user.village
@@ -53,7 +57,7 @@ def inquiry(request):
                 return redirect("cases:home")
     context = {
         "q": q,
-        "items": search_items(q)[:ITEM_LIMIT] if q else [],
+        "items": search_items(q).filter(pk__in=offered.values("pk"))[:ITEM_LIMIT] if q else [],
         "item": item,
         "materials": item.materials.all() if item else [],
         "resident": resident,
@@ -68,7 +72,9 @@ def start(request):
     resident = get_object_or_404(
         visible_residents(request.user), pk=as_id(request.POST.get("resident"))
     )
-    item = get_object_or_404(ServiceItem, pk=as_id(request.POST.get("item")))
+    item = get_object_or_404(
+        items_for(county_of_village(resident.village)), pk=as_id(request.POST.get("item"))
+    )
     try:
         case = lifecycle.start_case(actor=request.user, resident=resident, item=item)
     except CaseError as exc:

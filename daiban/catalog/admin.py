@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from daiban.catalog.models import Material, ServiceItem, ServiceItemVersion
+from daiban.catalog.county import save_settings
+from daiban.catalog.models import CountyItem, Material, ServiceItem, ServiceItemVersion
+from daiban.core.admin import CountyScopedAdmin
 from daiban.core.pinyin import initials
 
 
@@ -46,3 +48,21 @@ class ServiceItemVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CountyItem)
+class CountyItemAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    """A county's own catalog: switch a template item off, name its department, phone, fee
+    and notes. A county administrator sees and edits their county's rows only; deleting a
+    row gives the item back as the template says. Changes go to the audit trail."""
+
+    county_path = "county"
+    county_actions = ("view", "add", "change", "delete")
+    list_display = ["item", "county", "enabled", "department", "bureau", "phone", "fee"]
+    list_filter = ["enabled", "county"]
+    list_select_related = ["item", "county", "department", "bureau"]
+    search_fields = ["item__code", "item__name"]
+    fields = ["county", "item", "enabled", "department", "bureau", "phone", "fee", "local_notes"]
+
+    def save_model(self, request, obj, form, change):
+        save_settings(obj, actor=request.user, changed=list(form.changed_data))

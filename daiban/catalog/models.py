@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from daiban.places.models import County, Department
+
 
 class Group(models.TextChoices):
     HOMESTEAD = "homestead", _("homestead and building")
@@ -172,3 +174,89 @@ class ServiceItemVersion(models.Model):
 
     def required_materials(self) -> list[dict]:
         return [m for m in self.materials if m["required"]]
+
+
+class CountyItem(models.Model):
+    """A county's own settings of a shared template item (issue 17). No row means the
+    county offers the item as the template says; a row may switch it off there, name the
+    county's responsible department (a township department stands for its kind in every
+    township of the county) and approving bureau, and give its own phone, fee and notes.
+    Its common names are `rollout.ItemAlias`. Every change is recorded in the audit trail
+    (`catalog.county_item`), which is its history."""
+
+    county = models.ForeignKey(County, models.CASCADE, related_name="catalog_items")
+    item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="county_settings")
+    enabled = models.BooleanField(_("offered in this county"), default=True)
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Department.Level.TOWNSHIP},
+        verbose_name=_("responsible department"),
+        help_text=_(
+            "A township department of the county: its kind handles the item in every"
+            " township. Empty: as the template says."
+        ),
+    )
+    bureau = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Department.Level.COUNTY},
+        verbose_name=_("approving county bureau"),
+        help_text=_("For an item the county decides. Empty: as the template says."),
+    )
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, help_text=_("Empty: the template's phone.")
+    )
+    fee = models.CharField(
+        _("fee"), max_length=200, blank=True, help_text=_("Empty: the template's fee.")
+    )
+    local_notes = models.TextField(
+        _("local notes"), blank=True, help_text=_("Shown in the county's service guide.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("county service item")
+        verbose_name_plural = _("county service items")
+        ordering = ["county", "item__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "item"], name="one_setting_per_county_item")
+        ]
+
+    def __str__(self):
+        return f"{self.county} · {self.item}"
+
+    def clean(self):
+        errors = {}
+        for name in ("department", "bureau"):
+            chosen = getattr(self, name)
+            if chosen is not None and self.county_id and chosen.county_id != self.county_id:
+                errors[name] = _("Choose a department of this county.")
+        if self.bureau_id and self.item_id and self.item.decided_by != Level.COUNTY:
+            errors["bureau"] = _("This item is decided in the township; it has no county bureau.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def department_label(self) -> str:
+        """新化镇派出所 → 派出所: a township department stands for its kind, in whichever
+        township the resident lives."""
+        department = self.department
+        if department is None:
+            return ""
+        prefix = department.township.name if department.township_id else ""
+        return department.name.removeprefix(prefix) or department.name
+
+    @property
+    def phone_here(self) -> str:
+        return self.phone or self.item.phone
+
+    @property
+    def fee_here(self) -> str:
+        return self.fee or self.item.fee

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from daiban.audit import trail
 from daiban.cases.models import Inquiry
 from daiban.cases.rules import responsible_agent
+from daiban.catalog.county import items_for
 from daiban.catalog.models import Group, ServiceItem
 from daiban.core.errors import Invalid, NotAllowed
 from daiban.open311.models import ApiKey, ServiceRequest
@@ -19,12 +20,11 @@ from daiban.places.models import Village
 DESCRIPTION_LIMIT = 2000
 
 
-def offered_items():
+def offered_items(county=None):
     """What Open311 offers and accepts: items an agent can do, never a petition (信访 is
-    confidential and goes to the village's petition agent in person)."""
-    return ServiceItem.objects.filter(is_active=True, proxy_allowed=True).exclude(
-        group=Group.PETITION
-    )
+    confidential and goes to the village's petition agent in person); in a county, only
+    the items it offers (`catalog.county.items_for`)."""
+    return items_for(county).filter(proxy_allowed=True).exclude(group=Group.PETITION)
 
 
 def _too_long(parameter: str, value: str, limit: int) -> None:
@@ -50,7 +50,7 @@ def file_request(
     phone_parameter: str = "attribute[phone]",
 ) -> ServiceRequest:
     """Become an inquiry for the village agent, who then meets the resident in person."""
-    if not offered_items().filter(pk=item.pk).exists():
+    if not offered_items(village.township.county_id).filter(pk=item.pk).exists():
         raise Invalid(_("This service is not offered here."), {"service_code": [_("Not offered.")]})
     name = " ".join((name or "").split())
     if not name:

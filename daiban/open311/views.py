@@ -150,13 +150,19 @@ def _service(item: ServiceItem) -> dict:
     }
 
 
+def _county(request) -> int | None:
+    """The county of the jurisdiction asked about: its own catalog (catalog.county)."""
+    __, township = _townships(request)
+    return township.county_id if township else None
+
+
 def service_list(request, fmt):
-    items = services.offered_items().order_by("code")
+    items = services.offered_items(_county(request)).order_by("code")
     return _respond(fmt, "services", [_service(i) for i in items])
 
 
 def service_definition(request, code, fmt):
-    item = services.offered_items().filter(code=code).first()
+    item = services.offered_items(_county(request)).filter(code=code).first()
     if item is None:
         return _error(fmt, 404, _("Unknown service_code."))
     townships, __ = _townships(request)

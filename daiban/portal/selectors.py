@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from daiban.cases.models import Case, Event, Hop, State
 from daiban.cases.selectors import find_for_tracking  # noqa: F401 (the tracking page's)
 from daiban.cases.steps import public_wording
+from daiban.catalog.county import items_for
 from daiban.catalog.models import Group, ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.figures.models import VillageTally
@@ -18,8 +19,14 @@ from daiban.people.models import Role, User, mask_name
 from daiban.places.models import Township, Village
 
 
-def guide_groups(query: str = "") -> list[tuple[str, list[ServiceItem]]]:
-    items = search_items(query).order_by("code").prefetch_related("materials")
+def guide_groups(query: str = "", county=None) -> list[tuple[str, list[ServiceItem]]]:
+    """The guide's items by group, as the county offers them (`catalog.county.items_for`)."""
+    items = (
+        search_items(query)
+        .filter(pk__in=items_for(county).values("pk"))
+        .order_by("code")
+        .prefetch_related("materials")
+    )
     by_group: dict[str, list[ServiceItem]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from daiban.catalog.aliases import aliases_of
-from daiban.catalog.models import ServiceItem
+from daiban.catalog.county import items_for, public_county, settings_for
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
-from daiban.places.models import Township, Village
+from daiban.places.models import County, Township, Village
 from daiban.portal import selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
@@ -18,16 +18,36 @@ LARGE_COOKIE = "daiban_large_text"
 
 
 def guide(request):
+    """The guide of one county (`?county=` its code, or the only one): the items it offers.
+    An installation of several counties with none chosen shows the shared template."""
     q = request.GET.get("q", "").strip()
-    return render(request, "portal/guide.html", {"q": q, "groups": selectors.guide_groups(q)})
+    county = public_county(request.GET.get("county", ""))
+    counties = list(County.objects.all())
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "q": q,
+            "groups": selectors.guide_groups(q, county),
+            "county": county,
+            "counties": counties if len(counties) > 1 else None,
+        },
+    )
 
 
 def guide_item(request, code):
-    item = get_object_or_404(ServiceItem, code=code, is_active=True)
+    county = public_county(request.GET.get("county", ""))
+    item = get_object_or_404(items_for(county), code=code)
     return render(
         request,
         "portal/item.html",
-        {"item": item, "materials": item.materials.all(), "aliases": aliases_of(item)},
+        {
+            "item": item,
+            "materials": item.materials.all(),
+            "aliases": aliases_of(item),
+            "county": county,
+            "here": settings_for(county, item),
+        },
     )
 
 
@@ -46,7 +66,10 @@ def agents(request):
 
 
 def village(request, code):
-    village = get_object_or_404(Village.objects.select_related("township__center"), code=code)
+    village = get_object_or_404(
+        Village.objects.select_related("township__center", "township__county"), code=code
+    )
+    offered = set(items_for(village.township.county_id).values_list("pk", flat=True))
     return render(
         request,
         "portal/village.html",
@@ -54,7 +77,8 @@ def village(request, code):
             "village": village,
             "center": getattr(village.township, "center", None),
             **selectors.agents_of(village),
-            "items": selectors.most_used_items(village.township),
+            "items": [i for i in selectors.most_used_items(village.township) if i.pk in offered],
+            "county": village.township.county,
         },
     )
 

@@ -18,6 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from daiban.catalog.county import save_settings
+from daiban.catalog.models import CountyItem
 from daiban.people.models import Role, User
 from daiban.people.phone import mask_phone
 from daiban.people.services import create_staff
@@ -102,7 +104,9 @@ def hash_passwords(planner: Planner, progress: Progress | None = None) -> dict[s
     return out
 
 
-def apply(planner: Planner, passwords: dict, progress: Progress | None = None) -> list[list]:
+def apply(
+    planner: Planner, passwords: dict, progress: Progress | None = None, actor: User | None = None
+) -> list[list]:
     """Write the plan; returns the credentials rows of the new staff."""
     credentials = []
     steps = (
@@ -243,10 +247,25 @@ def apply(planner: Planner, passwords: dict, progress: Progress | None = None) -
                 post.save()
         tick()
 
+    # A township department stands for its kind in every township: the first township's.
+    by_kind = {}
+    for (township_code, kind), department in sorted(departments.items()):
+        if township_code:
+            by_kind.setdefault(kind, department)
     for _code, w in planner.items.items():
-        item = w.existing
-        names = [n for n in w.changed if n != "aliases"]
-        _set(item, w.values, names)
+        item = w.extra["item"]
+        setting = w.existing or CountyItem(county=county, item=item)
+        names = [n for n in w.changed if n != "aliases"] if w.existing else list(w.values)
+        if w.existing is None or names:
+            if "enabled" in w.values:
+                setting.enabled = w.values["enabled"]
+            if "department" in w.values:
+                setting.department = by_kind[w.values["department"]]
+            if "bureau" in w.values:
+                setting.bureau = departments[("", w.values["bureau"])]
+            if "phone" in w.values:
+                setting.phone = w.values["phone"]
+            save_settings(setting, actor=actor, changed=names)
         if "aliases" in w.changed:
             ItemAlias.objects.update_or_create(
                 county=county, item=item, defaults={"aliases": w.extra["aliases"]}
@@ -303,7 +322,7 @@ def import_county(
         report = Report(planner.problems, planner.changes(), county_code=planner.county_code)
         if not report.ok:
             return report
-        report.credentials = apply(planner, passwords, progress)
+        report.credentials = apply(planner, passwords, progress, actor=actor)
         report.applied = True
         counts = {
             what: {a: n for a, n in c.items() if a != SAME} for what, c in report.counts().items()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from daiban.catalog.models import Level, ServiceItem
+from daiban.catalog.models import CountyItem, Level, ServiceItem
 from daiban.people.models import ROLE_PLACE, Role, User
 from daiban.people.phone import mask_phone
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
@@ -571,12 +571,22 @@ class Planner:
 
     # -- 事项 --
     def plan_items(self):
+        """The county's own settings of catalog items (catalog.CountyItem); the shared
+        template is never changed by a county's workbook."""
         data = self.book.sheets[ITEMS.name]
         if not data.rows:
             return
         items = {i.code: i for i in ServiceItem.objects.all()}
         county = County.objects.filter(code=self.county_code).first()
         aliases = {a.item_id: a for a in ItemAlias.objects.filter(county=county)} if county else {}
+        settings = {}
+        if county is not None:
+            for setting in CountyItem.objects.filter(county=county).select_related(
+                "department", "bureau"
+            ):
+                settings[setting.item_id] = setting
+        departments = set(self.departments) | set(self._db_departments)
+        township_kinds = {kind for township, kind in departments if township}
         for row in data.rows:
             values = row.values
             code = values["code"]
@@ -601,9 +611,9 @@ class Planner:
             wanted_values = {}
             enabled = values["enabled"].lower()
             if enabled in vocabulary.YES:
-                wanted_values["is_active"] = True
+                wanted_values["enabled"] = True
             elif enabled in vocabulary.NO:
-                wanted_values["is_active"] = False
+                wanted_values["enabled"] = False
             elif enabled:
                 self.bad(data, row, "enabled", _("Write 是 or 否."))
             if values["department"]:
@@ -619,7 +629,15 @@ class Planner:
                             "kinds": vocabulary.township_kind_words(),
                         },
                     )
-                wanted_values["department_kind"] = kind
+                elif kind not in township_kinds:
+                    self.bad(
+                        data,
+                        row,
+                        "department",
+                        _("No township of this county has a %(value)s: add it to the 部门 sheet.")
+                        % {"value": values["department"]},
+                    )
+                wanted_values["department"] = kind
             if values["bureau"]:
                 kind = vocabulary.county_kind(values["bureau"])
                 if item.decided_by != Level.COUNTY:
@@ -637,15 +655,35 @@ class Planner:
                         _("Unknown county bureau type %(value)s. Use one of: %(kinds)s.")
                         % {"value": values["bureau"], "kinds": vocabulary.county_kind_words()},
                     )
-                wanted_values["county_department_kind"] = kind
+                elif ("", kind) not in departments:
+                    self.bad(
+                        data,
+                        row,
+                        "bureau",
+                        _("This county has no %(value)s: add it to the 部门 sheet.")
+                        % {"value": values["bureau"]},
+                    )
+                wanted_values["bureau"] = kind
             phone = self.cell(data, row, "phone", read_optional_phone)
-            wanted_values["phone"] = phone or None
+            if phone:
+                wanted_values["phone"] = phone
             alias_text = self.cell(data, row, "aliases", read_text, 200)
-            changed = self._diff(item, wanted_values)
+            current = settings.get(item.id)
+            changed = []
+            if current is not None:
+                now = {
+                    "enabled": current.enabled,
+                    "department": current.department.kind if current.department_id else None,
+                    "bureau": current.bureau.kind if current.bureau_id else None,
+                    "phone": current.phone,
+                }
+                changed = [n for n, v in wanted_values.items() if now[n] != v]
             current_alias = aliases.get(item.id)
             if alias_text and (current_alias is None or current_alias.aliases != alias_text):
                 changed.append("aliases")
-            self.items[code] = Wanted(row, item, wanted_values, changed, {"aliases": alias_text})
+            self.items[code] = Wanted(
+                row, current, wanted_values, changed, {"aliases": alias_text, "item": item}
+            )
 
     def plan(self) -> "Planner":
         self._db_townships, self._db_villages, self._db_departments = {}, {}, {}
@@ -681,5 +719,5 @@ class Planner:
         for phone, w in self.staff.items():
             add(STAFF.name, "staff", f"{w.values['display_name']} {mask_phone(phone)}", w)
         for code, w in self.items.items():
-            add("事项", "item", f"{code} {w.existing.name}", w)
+            add("事项", "item", f"{code} {w.extra['item'].name}", w)
         return out

@@ -245,13 +245,21 @@ def test_a_workbook_never_takes_over_another_countys_account(world):
     assert world.director.township == world.township
 
 
-def test_the_items_sheet_switches_items_and_sets_their_departments():
+def test_the_items_sheet_changes_only_that_countys_catalog(world):
+    """The 事项 sheet writes the county's CountyItem rows; the shared template and every
+    other county stay as they were."""
+    from daiban.audit.models import AuditRecord
+    from daiban.catalog.county import items_for
+    from daiban.catalog.models import CountyItem
+    from daiban.rollout.models import ItemAlias
+
     from daiban.catalog.models import ServiceItem
     from daiban.catalog.services import load_default_catalog
-    from daiban.rollout.models import ItemAlias
 
     load_default_catalog()
     passbook = ServiceItem.objects.get(name="粮食直补存折更名")
+    template = {f.name: getattr(passbook, f.name) for f in passbook._meta.concrete_fields}
+    template.pop("updated_at")
     homestead = ServiceItem.objects.get(code="ZJD-001")
     sheets = books.leye_sheets()
     sheets["事项"] = [
@@ -260,17 +268,37 @@ def test_the_items_sheet_switches_items_and_sets_their_departments():
     ]
     report = importer.import_county([("items.xlsx", books.xlsx(sheets))])
     assert report.ok, [str(p) for p in report.problems]
+    leye = County.objects.get(code="451028000000")
+    setting = CountyItem.objects.get(county=leye, item=passbook)
+    assert not setting.enabled and setting.phone == "07767920001"
     passbook.refresh_from_db()
-    assert not passbook.is_active and passbook.phone == "07767920001"
+    assert all(getattr(passbook, k) == v for k, v in template.items())  # the template
+    assert passbook in items_for(world.county) and passbook not in items_for(leye)
     alias = ItemAlias.objects.get(item=passbook)
-    assert alias.county.code == "451028000000" and "存折更名" in alias.aliases
-    homestead.refresh_from_db()
-    assert (homestead.department_kind, homestead.county_department_kind) == (
-        "land",
-        "c_natural_resources",
-    )
+    assert alias.county == leye and "存折更名" in alias.aliases
+    assert AuditRecord.objects.filter(action="catalog.county_item").exists()
+    there = CountyItem.objects.get(county=leye, item=homestead)
+    assert (there.department.kind, there.department.county) == ("land", leye)
+    assert (there.bureau.kind, there.bureau.level) == ("c_natural_resources", "county")
+    assert not CountyItem.objects.filter(county=world.county).exists()
     again = importer.import_county([("items.xlsx", books.xlsx(sheets))])
     assert not again.changes_anything
+    sheets["事项"][0][1] = "是"
+    importer.import_county([("items.xlsx", books.xlsx(sheets))])
+    assert passbook in items_for(leye)
+
+
+def test_the_items_sheet_needs_the_countys_departments(db):
+    from daiban.catalog.services import load_default_catalog
+
+    load_default_catalog()
+    sheets = books.leye_sheets()
+    sheets["事项"] = [["ZJD-001", "是", "林业站", "残联", "", ""]]
+    sheets["部门"] = [r for r in sheets["部门"] if r[2] not in ("林业站", "残疾人联合会")]
+    sheets["人员"] = [r for r in sheets["人员"] if not r[4].endswith("林业站")]
+    report = importer.import_county([("items.xlsx", books.xlsx(sheets))])
+    assert {p.column for p in report.problems} <= {"C", "D"} and len(report.problems) == 2
+    assert not County.objects.filter(code="451028000000").exists()
 
 
 def test_a_county_level_role_belongs_to_the_county():
