@@ -136,7 +136,7 @@ def _booklet(township: Township) -> bytes:
             ]
         )
     story += [grid(rows, [36, 28, 36, 30, 40]), PageBreak()]
-    for label, items in selectors.guide_groups():
+    for label, items in selectors.guide_groups(county=township.county_id):
         story.append(para(label, s["title"].clone("group", fontSize=16, leading=24, alignment=0)))
         for item in items:
             story.append(_item_block(item, s))

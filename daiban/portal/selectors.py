@@ -43,7 +43,8 @@ def agents_of(village: Village) -> dict[str, User | None]:
 
 def most_used_items(township: Township, limit: int = 8) -> list[ServiceItem]:
     used = list(
-        ServiceItem.objects.filter(is_active=True, proxy_allowed=True)
+        items_for(township.county_id)
+        .filter(proxy_allowed=True)
         .exclude(group=Group.PETITION)
         .annotate(n=Count("cases", filter=Q(cases__township=township)))
         .order_by("-n", "code")[:limit]

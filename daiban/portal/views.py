@@ -69,7 +69,6 @@ def village(request, code):
     village = get_object_or_404(
         Village.objects.select_related("township__center", "township__county"), code=code
     )
-    offered = set(items_for(village.township.county_id).values_list("pk", flat=True))
     return render(
         request,
         "portal/village.html",
@@ -77,7 +76,7 @@ def village(request, code):
             "village": village,
             "center": getattr(village.township, "center", None),
             **selectors.agents_of(village),
-            "items": [i for i in selectors.most_used_items(village.township) if i.pk in offered],
+            "items": selectors.most_used_items(village.township),
             "county": village.township.county,
         },
     )

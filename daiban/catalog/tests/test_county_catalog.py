@@ -57,6 +57,15 @@ def test_the_guide_of_each_county(world, elsewhere, switched_off):
     item = f"/guide/{world.passbook.code}/"
     assert public.get(f"{item}?county={world.county.code}").status_code == 404
     assert public.get(f"{item}?county={elsewhere['county'].code}").status_code == 200
+    from daiban.portal.selectors import guide_groups, most_used_items
+
+    def listed(county):
+        return {i for __, items in guide_groups(county=county) for i in items}
+
+    # The printed booklet and the poster read the same lists.
+    assert world.passbook not in listed(world.county)
+    assert world.passbook in listed(elsewhere["county"])
+    assert world.passbook not in most_used_items(world.township, limit=100)
     village = public.get(f"/village/{world.village.code}/").content.decode()
     assert f"?county={world.county.code}" in village and name not in village
 

@@ -146,3 +146,20 @@ def test_the_workbook_makes_county_administrators(db):
     made = User.objects.get(work_phone="+86" + books.phone(501))
     assert made.role == Role.COUNTY_ADMINISTRATOR and made.county.code == "451028000000"
     assert made.is_staff and not made.is_superuser
+
+
+def test_every_admin_opens_for_them_or_is_closed(client, world, elsewhere):
+    """Fails closed: an admin without the county scoping is a 403, never a leak."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from daiban.core.admin import CountyScopedAdmin
+
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        expected = 200 if isinstance(model_admin, CountyScopedAdmin) else 403
+        assert client.get(changelist).status_code == expected, changelist
+        if isinstance(model_admin, CountyScopedAdmin) and "add" in model_admin.county_actions:
+            add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            assert client.get(add).status_code == 200, add

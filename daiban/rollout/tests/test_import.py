@@ -250,11 +250,9 @@ def test_the_items_sheet_changes_only_that_countys_catalog(world):
     other county stay as they were."""
     from daiban.audit.models import AuditRecord
     from daiban.catalog.county import items_for
-    from daiban.catalog.models import CountyItem
-    from daiban.rollout.models import ItemAlias
-
-    from daiban.catalog.models import ServiceItem
+    from daiban.catalog.models import CountyItem, ServiceItem
     from daiban.catalog.services import load_default_catalog
+    from daiban.rollout.models import ItemAlias
 
     load_default_catalog()
     passbook = ServiceItem.objects.get(name="粮食直补存折更名")
