@@ -24,7 +24,9 @@ FINDS_RESIDENTS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def find(request):
-    text = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    # The header's box is "find", not "q", so it never clashes with a page's own search.
+    source = request.POST if request.method == "POST" else {}
+    text = (source.get("find") or source.get("q") or "").strip()
     cases = visible_cases(request.user)
     found_cases, residents = [], []
     if text:

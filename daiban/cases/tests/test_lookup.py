@@ -9,15 +9,19 @@ from daiban.cases.tests import factories
 def test_the_header_search_box_posts(client, world):
     client.force_login(world.director)
     html = client.get("/").content.decode()
-    form = re.search(r'<form class="find[^>]*>', html).group(0)
+    form = re.search(r'<form class="find"[^>]*>', html).group(0)
     assert 'method="post"' in form and 'action="/find/"' in form
+    # Its own field name and class: a page's search form (form.search, name="q") stays the
+    # only one on the page.
+    assert html.count('name="q"') == 0 and 'name="find"' in html
+    assert 'class="search' not in form
 
 
 def test_a_case_number_or_tracking_code_opens_the_case(client, world):
     case = factories.accepted(world)
     client.force_login(world.director)
     for typed in (case.number, f" {case.tracking_code.lower()} "):
-        answer = client.post("/find/", {"q": typed})
+        answer = client.post("/find/", {"find": typed})
         assert answer.status_code == 302 and answer.url == f"/cases/{case.pk}/", typed
 
 
