@@ -192,8 +192,8 @@ def entrustment(case: Case) -> bytes:
     s = styles()
     resident, agent = case.resident, case.agent
     text = markup(
-        "本人 <b>{resident}</b>（身份证号 {id_number}，住 {village}），"
-        "自愿委托本村代办员 <b>{agent}</b> 代为办理 <b>{item}</b> 事项，"
+        "本人<b>{resident}</b>（身份证号{id_number}，住{village}），"
+        "自愿委托本村代办员<b>{agent}</b>代为办理“<b>{item}</b>”事项，"
         "包括代为递交申请材料、代为领取办理结果和退还的原件。委托期限自签字之日起至该事项办结为止。"
         "代办员不得收取任何费用。",
         resident=resident.name,
@@ -240,7 +240,7 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
         *_heading(case, "一次性告知书", paper_number("GZ", case, notice.pk)),
         para(
             markup(
-                "<b>{resident}</b>：您申请办理的 <b>{item}</b> 事项，"
+                "<b>{resident}</b>：您申请办理的“<b>{item}</b>”事项，"
                 "经审查，还需补齐下列材料。现一次性告知如下，请补齐后交本村代办员。{pause}",
                 resident=case.resident.name,
                 item=case.item.name,
@@ -276,7 +276,7 @@ def refusal_notice(case: Case) -> bytes:
         *_heading(case, "不予受理告知书", paper_number("BY", case)),
         para(
             markup(
-                "<b>{resident}</b>：您申请代办的 <b>{item}</b> 事项，"
+                "<b>{resident}</b>：您申请代办的“<b>{item}</b>”事项，"
                 "经审查，决定不予受理。理由如下：",
                 resident=case.resident.name,
                 item=case.item.name,

@@ -143,3 +143,12 @@ def test_the_delivery_receipt_is_printed_from_the_case(client, world, replied):
     assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
     client.force_login(world.other_agent)
     assert client.get(f"/cases/{replied.pk}/delivery-receipt.pdf").status_code == 404
+
+
+def test_no_stray_spaces_in_the_chinese_sentences(world, replied):
+    def raw(pdf):
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "自愿委托本村代办员韦志强代为办理“粮食直补存折更名”事项" in raw(
+        papers.entrustment(replied)
+    ).replace("\n", "")
