@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from daiban.cases.models import Case, Hop
 from daiban.people.models import Role, User
-from daiban.places.models import Department
+from daiban.places.models import Department, Township
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
@@ -40,8 +40,15 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if role == Role.TOWNSHIP_LEADER:
         return cases.filter(township_id=user.township_id, is_petition=False)
     if role == Role.COUNTY_SUPERVISOR:
-        return cases.filter(township__county_id=user.county_id, is_petition=False)
+        return cases.filter(township_id__in=_townships_of(user), is_petition=False)
     if role == Role.PETITION_BUREAU:
         # The county's 信访局 answers for petitions only: the top of the petition line.
-        return cases.filter(township__county_id=user.county_id, is_petition=True)
+        return cases.filter(township_id__in=_townships_of(user), is_petition=True)
     return cases.none()
+
+
+def _townships_of(user: User):
+    """The county's townships as a subquery: with a join to the townships instead, SQLite
+    sorts every case of the county before it can page (measured 0.8 s against 20 ms on
+    300,000 cases)."""
+    return Township.objects.filter(county_id=user.county_id).values("pk")
