@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from daiban.catalog.models import ServiceItem
+from daiban.catalog.county import items_for
 from daiban.people.models import Role, User
 from daiban.places.models import County, Department, Township
 from daiban.rollout.models import TownshipLaunch
@@ -38,19 +38,16 @@ class Readiness:
         return bool(self.launch and self.launch.live)
 
 
-def needed_kinds() -> list[str]:
-    """The department kinds the offered items are handled by."""
+def needed_kinds(county: County | None = None) -> list[str]:
+    """The department kinds the items the county offers are handled by (an item switched
+    off in the county's catalog needs nothing there)."""
     return sorted(
-        set(
-            ServiceItem.objects.filter(is_active=True)
-            .exclude(department_kind="")
-            .values_list("department_kind", flat=True)
-        )
+        set(items_for(county).exclude(department_kind="").values_list("department_kind", flat=True))
     )
 
 
 def county_readiness(county: County) -> list[Readiness]:
-    kinds = needed_kinds()
+    kinds = needed_kinds(county)
     active = Q(staff__is_active=True)
     townships = (
         Township.objects.filter(county=county)

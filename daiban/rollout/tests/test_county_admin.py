@@ -163,3 +163,14 @@ def test_every_admin_opens_for_them_or_is_closed(client, world, elsewhere):
         if isinstance(model_admin, CountyScopedAdmin) and "add" in model_admin.county_actions:
             add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
             assert client.get(add).status_code == 200, add
+
+
+def test_launch_needs_only_the_departments_of_the_countys_catalog(world):
+    from daiban.catalog.county import items_for
+    from daiban.catalog.models import CountyItem
+    from daiban.rollout.launch import needed_kinds
+
+    kind = world.birth.department_kind
+    assert [i for i in items_for(world.county) if i.department_kind == kind] == [world.birth]
+    CountyItem.objects.create(county=world.county, item=world.birth, enabled=False)
+    assert kind in needed_kinds() and kind not in needed_kinds(world.county)
