@@ -97,10 +97,12 @@ class StaffAdmin(CountyScopedAdmin, UserAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if self.administered_county(request) is not None:
-            # Only the global administrator hands out the keys to everything.
-            obj.is_superuser = False
-            obj.is_staff = obj.role == Role.COUNTY_ADMINISTRATOR
+        county_admin = self.administered_county(request) is not None
+        if county_admin or not change:
+            # A new account gets the admin as its role says (as people.services.create_staff
+            # does); only the global administrator hands out the keys to everything.
+            obj.is_staff = obj.role in (Role.ADMINISTRATOR, Role.COUNTY_ADMINISTRATOR)
+            obj.is_superuser = obj.role == Role.ADMINISTRATOR and not county_admin
         super().save_model(request, obj, form, change)
 
 

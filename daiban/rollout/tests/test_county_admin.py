@@ -174,3 +174,11 @@ def test_launch_needs_only_the_departments_of_the_countys_catalog(world):
     assert [i for i in items_for(world.county) if i.department_kind == kind] == [world.birth]
     CountyItem.objects.create(county=world.county, item=world.birth, enabled=False)
     assert kind in needed_kinds() and kind not in needed_kinds(world.county)
+
+
+def test_the_global_administrator_makes_a_county_administrator(world):
+    client = verified_login(Client(), world.admin)
+    response = _new_staff(client, role=Role.COUNTY_ADMINISTRATOR, county=world.county.pk)
+    assert response.status_code == 302
+    made = User.objects.get(username="newbie")
+    assert made.is_staff and not made.is_superuser
