@@ -284,10 +284,12 @@ NOTES = [
     gettext_lazy("部门: 乡镇区划代码 empty for a county bureau. 类型 is one of: %(kinds)s."),
     gettext_lazy(
         "人员: 角色 is one of: %(roles)s. 所属区划代码 is the village for agents, the township for "
-        "directors, leaders, clerks and township agents (with 所属部门), the county for supervisors."
+        "directors, leaders, clerks and township agents (with 所属部门), the county (or empty) "
+        "for supervisors, the petition bureau and county administrators (县管理员)."
     ),
     gettext_lazy(
-        "事项 (optional): 事项编码 from the service guide; 启用 是 or 否; departments by type."
+        "事项 (optional): this county's own catalog, the shared guide stays as it is. 事项编码 "
+        "from the service guide; 启用 是 or 否; departments by type, the county's own from 部门."
     ),
     gettext_lazy(
         "Staff are matched by mobile number and places by code: importing a file again changes "
