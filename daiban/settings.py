@@ -69,9 +69,7 @@ AUDIT_KEYS = env.strings("DAIBAN_AUDIT_KEYS") or [
     _required_secret("DAIBAN_AUDIT_KEYS", "audit_key", _token)
 ]
 # The audit chain's daily anchors: an append-only file to ship off the machine.
-AUDIT_ANCHOR_FILE = Path(
-    env.string("DAIBAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
-)
+AUDIT_ANCHOR_FILE = Path(env.string("DAIBAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log")))
 
 # Backups (`manage.py backup`, docs/operations.md): encrypted with this key (AES-256-GCM,
 # make one like DAIBAN_DATA_KEYS); keep it off the machine that keeps the backups.
@@ -185,6 +183,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads: scans and photos of papers, re-encoded and stored encrypted.
 DAIBAN_UPLOAD_MAX_BYTES = env.integer("DAIBAN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The supervision hotline printed at the foot of every paper (监督电话).
+DAIBAN_SUPERVISION_PHONE = env.string("DAIBAN_SUPERVISION_PHONE", "12345")
 DATA_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 DAIBAN_RETENTION_ATTACHMENT_DAYS = env.integer("DAIBAN_RETENTION_ATTACHMENT_DAYS", 730, minimum=30)
