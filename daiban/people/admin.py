@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from daiban.core.admin import CountyScopedAdmin
-from daiban.people.models import Resident, Role, User
+from daiban.people.models import Post, Resident, Role, Succession, Training, User
 from daiban.people.services import check_staff_place
 
 PLACES = ("village", "department", "township", "county")
@@ -132,4 +132,51 @@ class ResidentAdmin(CountyScopedAdmin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+STAFF_COUNTY = (
+    "user__village__township__county",
+    "user__department__county",
+    "user__township__county",
+    "user__county",
+)
+
+
+class TrainingInline(admin.TabularInline):
+    model = Training
+    fk_name = "user"
+    extra = 0
+
+
+@admin.register(Post)
+class PostAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = STAFF_COUNTY
+    list_display = ["user", "title", "appointed_on", "term_ends_on", "status"]
+    list_filter = ["status"]
+    search_fields = ["user__display_name", "user__username", "title"]
+
+
+@admin.register(Training)
+class TrainingAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = STAFF_COUNTY
+    list_display = ["user", "held_on", "topic", "hours"]
+    search_fields = ["user__display_name", "topic"]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(CountyScopedAdmin, admin.ModelAdmin):
+    county_path = (
+        "from_user__village__township__county",
+        "from_user__department__county",
+    )
+    # Made only by the succession step (people/succession.py), never by hand.
+    county_actions = ("view",)
+    list_display = ["from_user", "to_user", "kind", "at", "until", "returned_at"]
+    readonly_fields = [f.name for f in Succession._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

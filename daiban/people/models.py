@@ -172,3 +172,105 @@ class ResidentNameKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Post(models.Model):
+    """An agent's appointment (任命): the post held (职务), since when and for how long,
+    which township appointed, and whether the person is in post, away or gone."""
+
+    class Status(models.TextChoices):
+        IN_POST = "in_post", _("in post")
+        AWAY = "away", _("away, with a stand-in")
+        LEFT = "left", _("left the post")
+
+    user = models.OneToOneField(User, models.CASCADE, related_name="post")
+    title = models.CharField(_("post"), max_length=60, blank=True)
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    appointed_by = models.ForeignKey(
+        Township,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.IN_POST
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leaving_reason = models.TextField(_("reason for leaving"), blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+
+    def __str__(self):
+        return self.title
+
+
+class Training(models.Model):
+    """A training session an agent attended (培训)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="trainings")
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=120)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["user", "held_on", "id"]
+
+    def __str__(self):
+        return self.topic
+
+
+class Succession(models.Model):
+    """Everything an agent holds handed on at once: to a successor for good (离任), or to
+    a named stand-in for a period (暂停), after which it comes back."""
+
+    class Kind(models.TextChoices):
+        SUCCESSION = "succession", _("succession")
+        STAND_IN = "stand_in", _("stand-in")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    from_user = models.ForeignKey(User, models.PROTECT, related_name="handed_on")
+    to_user = models.ForeignKey(User, models.PROTECT, related_name="taken_on")
+    ordered_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"))
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("files returned at"), null=True, blank=True)
+    moved = models.JSONField(_("what moved"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            # An agent is succeeded once, and stands down for one period at a time.
+            models.UniqueConstraint(
+                fields=["from_user"],
+                condition=Q(kind="succession"),
+                name="one_succession_per_agent",
+            ),
+            models.UniqueConstraint(
+                fields=["from_user"],
+                condition=Q(kind="stand_in", returned_at__isnull=True),
+                name="one_open_stand_in_per_agent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_user} → {self.to_user}"
+
+
+# The agents who answer villagers: only these appear in the directory, posters, booklets.
+AGENT_ROLES = (Role.VILLAGE_AGENT, Role.PETITION_AGENT, Role.TOWNSHIP_AGENT)
+
+
+def in_post(users):
+    """Active agents in post; an account without an appointment record counts as in post."""
+    return users.filter(is_active=True).exclude(
+        post__status__in=[Post.Status.AWAY, Post.Status.LEFT]
+    )

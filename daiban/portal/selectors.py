@@ -15,7 +15,7 @@ from daiban.catalog.county import items_for
 from daiban.catalog.models import Group, ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.figures.models import VillageTally
-from daiban.people.models import Role, User, mask_name
+from daiban.people.models import Role, User, in_post, mask_name
 from daiban.places.models import Township, Village
 
 
@@ -34,7 +34,9 @@ def guide_groups(query: str = "", county=None) -> list[tuple[str, list[ServiceIt
 
 
 def agents_of(village: Village) -> dict[str, User | None]:
-    staff = {u.role: u for u in village.staff.filter(is_active=True).order_by("id")}
+    """The village's agents in post (people.Post): the directory, the poster and the
+    booklet name no one who is away or has left; the latest appointed wins."""
+    staff = {u.role: u for u in in_post(village.staff.all()).order_by("id")}
     return {
         "agent": staff.get(Role.VILLAGE_AGENT),
         "petition_agent": staff.get(Role.PETITION_AGENT),

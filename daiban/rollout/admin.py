@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from daiban.core.admin import CountyScopedAdmin
-from daiban.rollout.models import ItemAlias, Post, TownshipLaunch
+from daiban.rollout.models import ItemAlias, TownshipLaunch
 
 
 @admin.register(TownshipLaunch)
@@ -23,18 +23,6 @@ class TownshipLaunchAdmin(CountyScopedAdmin, admin.ModelAdmin):
         "booklets_printed",
         "live",
     ]
-
-
-@admin.register(Post)
-class PostAdmin(CountyScopedAdmin, admin.ModelAdmin):
-    county_path = (
-        "user__village__township__county",
-        "user__department__county",
-        "user__township__county",
-        "user__county",
-    )
-    list_display = ["user", "title", "appointed_on"]
-    search_fields = ["user__display_name", "user__username", "title"]
 
 
 @admin.register(ItemAlias)

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from daiban.catalog.county import save_settings
 from daiban.catalog.models import CountyItem
-from daiban.people.models import Role, User
+from daiban.people.models import Post, Role, User
 from daiban.people.phone import mask_phone
 from daiban.people.services import create_staff
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
 from daiban.rollout import vocabulary
 from daiban.rollout.hashers import OneTimePasswordHasher
-from daiban.rollout.models import ItemAlias, Post
+from daiban.rollout.models import ItemAlias
 from daiban.rollout.planner import CREATE, SAME, UPDATE, Change, Planner, what_label
 from daiban.rollout.workbook import PLACES, Problem, read_book
 
@@ -216,7 +216,10 @@ def apply(
             )
             if w.extra["title"] or w.extra["since"]:
                 Post.objects.create(
-                    user=user, title=w.extra["title"] or "", appointed_on=w.extra["since"]
+                    user=user,
+                    title=w.extra["title"] or "",
+                    appointed_on=w.extra["since"],
+                    appointed_by_id=user.covered_township_id,
                 )
             place = next(iter(given.values()), None)
             credentials.append(

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from daiban.catalog.county import items_for
-from daiban.people.models import Role, User
+from daiban.people.models import Role, User, in_post
 from daiban.places.models import County, Department, Township
 from daiban.rollout.models import TownshipLaunch
 from daiban.rollout.vocabulary import kind_word
@@ -55,9 +55,10 @@ def county_readiness(county: County) -> list[Readiness]:
         .prefetch_related("villages")
         .order_by("code")
     )
+    # Only an agent in post counts (people.Post): one who left or is away leaves a gap.
     agents = set(
-        User.objects.filter(
-            role=Role.VILLAGE_AGENT, is_active=True, village__township__county=county
+        in_post(
+            User.objects.filter(role=Role.VILLAGE_AGENT, village__township__county=county)
         ).values_list("village_id", flat=True)
     )
     departments = (

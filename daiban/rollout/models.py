@@ -1,5 +1,5 @@
-"""What a county's rollout keeps beside the places and the staff: each person's post, the
-townships' launch, local names of catalog items, and uploaded workbooks awaiting approval."""
+"""What a county's rollout keeps beside the places and the staff (whose posts are
+people.Post): the townships' launch, local names of catalog items, and uploaded workbooks awaiting approval."""
 
 import uuid
 
@@ -9,21 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from daiban.catalog.models import ServiceItem
 from daiban.places.models import County, Township
-
-
-class Post(models.Model):
-    """The post a staff member holds (职务) and since when, as the appointment says."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="post")
-    title = models.CharField(_("post"), max_length=60, blank=True)
-    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("post")
-        verbose_name_plural = _("posts")
-
-    def __str__(self):
-        return self.title
 
 
 class TownshipLaunch(models.Model):

@@ -8,10 +8,9 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from daiban.audit.models import AuditRecord
-from daiban.people.models import Role, User
+from daiban.people.models import Post, Role, User
 from daiban.places.models import County, Department, Hamlet, ServiceCenter, Township, Village
 from daiban.rollout import importer
-from daiban.rollout.models import Post
 from daiban.rollout.tests import books
 from daiban.rollout.workbook import read_book, template
 
