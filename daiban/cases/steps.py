@@ -220,6 +220,13 @@ REGISTRY: dict[str, Step] = {
             offer=lambda who: rules.may_rate(who.actor, who.case),
             page="the rating form",
         ),
+        Step(
+            # The director hands a leaving or absent agent's files on (people/succession.py).
+            "reassign_agent",
+            _("hand on to another agent"),
+            tuple(State),
+            "agent_reassigned",
+        ),
         Step("note", _("add to the history"), tuple(State), ""),
     ]
 }

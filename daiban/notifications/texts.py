@@ -26,6 +26,9 @@ TEXTS = {
     "staff_rectification": "【代办整改】{item}（{number}）收到不满意评价，请于{due}前整改并回访群众。",
     "staff_payment": "【代办补贴】{month}补贴已批准：交通补贴{subsidy}元，专项工作经费{fund}元，"
     "合计{amount}元。",
+    # An agent replaced, away or back (people/succession.py): once per villager concerned.
+    "new_agent": "【代办】{name}您好，您在办的代办事项和材料已交由代办员{agent}负责，"
+    "电话{phone}，有事请与其联系。",
 }
 
 # The result in the `result` text: {outcome}.

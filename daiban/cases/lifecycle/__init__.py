@@ -29,6 +29,7 @@ from daiban.cases.lifecycle.ending import (
 )
 from daiban.cases.lifecycle.intake import accept, record_inquiry, refuse, start_case
 from daiban.cases.lifecycle.moving import confirm_receipt, hand_over
+from daiban.cases.lifecycle.reassigning import reassign_agent, reassign_inquiries
 from daiban.cases.lifecycle.supplements import request_supplement, resume
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "hand_over",
     "note",
     "rate",
+    "reassign_agent",
+    "reassign_inquiries",
     "record_inquiry",
     "record_result",
     "refuse",

@@ -1,0 +1,206 @@
+"""Succession (issue 18): an agent's cases, files, originals and waiting questions go to
+the successor in one step; a stand-in holds them for a period and gives them back."""
+
+import datetime
+
+import pytest
+
+from daiban.cases import lifecycle
+from daiban.cases.models import Case, Event, Inquiry, Paper, PaperMove
+from daiban.cases.selectors import open_hop
+from daiban.cases.tests import factories
+from daiban.conftest import at
+from daiban.core.errors import Conflict, Forbidden, Invalid
+from daiban.notifications.models import Sms
+from daiban.people import succession
+from daiban.people.models import Post, Role, Succession, User
+from daiban.people.services import create_staff, register_resident
+from daiban.portal.selectors import agents_of
+
+
+@pytest.fixture
+def successor(world):
+    return create_staff(
+        username="agent_dachang_new",
+        password="x",
+        display_name="黄新名",
+        role=Role.VILLAGE_AGENT,
+        village=world.village,
+        work_phone="+8613877165555",
+    )
+
+
+@pytest.fixture
+def held(world):
+    """The old agent's files at four stages, two villagers, and a waiting question."""
+    neighbour = register_resident(
+        actor=world.agent,
+        name="黄秀兰",
+        id_number="459901197001010016",
+        phone="13877160001",
+        village=world.village,
+    )
+    pending = lifecycle.start_case(
+        actor=world.agent, resident=neighbour, item=world.birth, at=at("2026-03-02", 9)
+    )
+    with_agent = factories.accepted(world)  # file and originals in the agent's hands
+    keeps_papers = factories.accepted(world)  # file at the finance office, originals kept
+    lifecycle.hand_over(
+        keeps_papers.pk, actor=world.agent, to_department=world.finance, at=at("2026-03-02", 15)
+    )
+    lifecycle.confirm_receipt(keeps_papers.pk, actor=world.clerk_finance, at=at("2026-03-02", 16))
+    coming_back = factories.with_result(world)  # on its way back to the agent, with originals
+    lifecycle.hand_over(
+        coming_back.pk,
+        actor=world.clerk_finance,
+        to_user=world.agent,
+        paper_ids=list(coming_back.papers.values_list("pk", flat=True)),
+        at=at("2026-03-03", 9),
+    )
+    question = lifecycle.record_inquiry(
+        actor=world.agent,
+        village=world.village,
+        question="低保怎么申请？",
+        resident=world.resident,
+        at=at("2026-03-02", 8),
+    )
+    return {
+        "pending": pending,
+        "with_agent": with_agent,
+        "keeps_papers": keeps_papers,
+        "coming_back": coming_back,
+        "question": question,
+    }
+
+
+def _succeed(world, successor, **kw):
+    return succession.succeed(
+        actor=kw.pop("actor", world.director),
+        agent=world.agent,
+        successor=successor,
+        reason="调任乡农业站",
+        at=at("2026-03-04", 10),
+        **kw,
+    )
+
+
+def test_preview_counts_what_will_move(world, successor, held):
+    counts = succession.preview(world.agent)
+    assert counts == {"cases": 4, "files": 2, "papers": 4, "inquiries": 1, "residents": 2}
+
+
+def test_succession_moves_everything_and_the_successor_signs_for_the_papers(world, successor, held):
+    made = _succeed(world, successor)
+    cases = {k: Case.objects.get(pk=v.pk) for k, v in held.items() if k != "question"}
+    assert {c.agent_id for c in cases.values()} == {successor.pk}
+    assert Inquiry.objects.get(pk=held["question"].pk).agent == successor
+    # The file in the old agent's hands, and the one on its way to them, come to the successor.
+    for name in ("with_agent", "coming_back"):
+        hop = open_hop(cases[name])
+        assert hop.holder_user == successor and hop.received_at is None
+    # The finance office keeps the file it holds; the originals the agent kept change hands.
+    assert open_hop(cases["keeps_papers"]).holder_department == world.finance
+    kept = Paper.objects.filter(case=cases["keeps_papers"])
+    assert kept and all(p.holder_user == successor for p in kept)
+    move = PaperMove.objects.filter(paper__case=cases["keeps_papers"]).latest("id")
+    assert (move.from_user, move.to_user, move.recorded_by) == (
+        world.agent,
+        successor,
+        world.director,
+    )
+    # The successor confirms: the travelling originals are theirs, both hands on record.
+    for name, before in (("with_agent", world.agent), ("coming_back", world.finance)):
+        lifecycle.confirm_receipt(cases[name].pk, actor=successor, at=at("2026-03-04", 11))
+        for paper in Paper.objects.filter(case=cases[name], returned_at__isnull=True):
+            assert paper.holder_user == successor
+            last = paper.moves.latest("id")
+            assert last.to_user == successor and last.recorded_by == successor
+            assert (last.from_user or last.from_department) == before
+    # Nothing lost or doubled: every outstanding original has one holder, none is the old agent.
+    assert not Paper.objects.filter(holder_user=world.agent, returned_at__isnull=True).exists()
+    # One text per villager, with the new agent's name and work phone.
+    texts = Sms.objects.filter(template="new_agent")
+    assert texts.count() == 2
+    assert all("黄新名" in t.body and successor.work_phone_display in t.body for t in texts)
+    # The post: the old agent has left and signs in no more; the directory shows the successor.
+    world.agent.refresh_from_db()
+    assert not world.agent.is_active
+    assert world.agent.post.status == Post.Status.LEFT
+    assert world.agent.post.leaving_reason == "调任乡农业站"
+    assert agents_of(world.village)["agent"] == successor
+    assert made.moved["inquiries"] == [held["question"].pk]
+
+
+def test_the_same_request_twice_changes_nothing(world, successor, held):
+    first = _succeed(world, successor)
+    events, texts, moves = Event.objects.count(), Sms.objects.count(), PaperMove.objects.count()
+    again = _succeed(world, successor)
+    assert again.pk == first.pk
+    assert (Event.objects.count(), Sms.objects.count(), PaperMove.objects.count()) == (
+        events,
+        texts,
+        moves,
+    )
+    other = create_staff(
+        username="agent_dachang_3",
+        password="x",
+        display_name="韦三",
+        role=Role.VILLAGE_AGENT,
+        village=world.village,
+    )
+    with pytest.raises(Conflict):
+        _succeed(world, other)
+
+
+def test_a_failure_half_way_changes_nothing(world, successor, held, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(lifecycle, "reassign_inquiries", broken)
+    with pytest.raises(RuntimeError):
+        _succeed(world, successor)
+    assert set(Case.objects.values_list("agent_id", flat=True)) == {world.agent.pk}
+    assert not Succession.objects.exists() and not Sms.objects.filter(template="new_agent")
+    assert User.objects.get(pk=world.agent.pk).is_active
+    assert not Paper.objects.filter(holder_user=successor).exists()
+
+
+def test_only_the_townships_director_names_a_successor(world, successor, held):
+    for who in (world.other_director, world.agent, world.leader, world.clerk_finance):
+        with pytest.raises(Forbidden):
+            _succeed(world, successor, actor=who)
+    with pytest.raises(Invalid):  # another village's agent cannot take this village's files
+        succession.succeed(
+            actor=world.director,
+            agent=world.agent,
+            successor=world.other_agent,
+            reason="调任",
+        )
+    assert not Succession.objects.exists()
+
+
+def test_stand_in_holds_the_files_for_the_period_then_they_come_back(world, successor, held):
+    made = succession.stand_in(
+        actor=world.director,
+        agent=world.agent,
+        stand_in=successor,
+        until=datetime.date(2026, 3, 10),
+        reason="外出培训",
+        at=at("2026-03-04", 10),
+    )
+    assert set(Case.objects.values_list("agent_id", flat=True)) == {successor.pk}
+    assert Post.objects.get(user=world.agent).status == Post.Status.AWAY
+    assert agents_of(world.village)["agent"] == successor
+    # The stand-in opens a case meanwhile: it goes back too.
+    opened = lifecycle.start_case(
+        actor=successor, resident=world.resident, item=world.passbook, at=at("2026-03-05", 9)
+    )
+    assert succession.end_due_stand_ins(datetime.date(2026, 3, 10)) == 0  # not over yet
+    assert succession.end_due_stand_ins(datetime.date(2026, 3, 11)) == 1
+    assert succession.end_due_stand_ins(datetime.date(2026, 3, 11)) == 0  # once
+    assert set(Case.objects.values_list("agent_id", flat=True)) == {world.agent.pk}
+    assert Case.objects.get(pk=opened.pk).agent == world.agent
+    assert Post.objects.get(user=world.agent).status == Post.Status.IN_POST
+    made.refresh_from_db()
+    assert made.returned_at is not None
+    assert Inquiry.objects.get(pk=held["question"].pk).agent == world.agent
