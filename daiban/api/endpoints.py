@@ -17,6 +17,7 @@ from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody
+from daiban.catalog.county import county_of_user, county_of_village, items_for
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.core.errors import Invalid
@@ -121,7 +122,9 @@ def _done(case_id: int) -> dict:
 )
 @paginate(LimitOffsetPagination)
 def list_items(request, q: str = ""):
-    return [item_out(i) for i in search_items(q).order_by("code")]
+    """The items the caller's county offers (all offered items for a global administrator)."""
+    offered = items_for(county_of_user(request.user)).values("pk")
+    return [item_out(i) for i in search_items(q).filter(pk__in=offered).order_by("code")]
 
 
 @router.get("/catalog/items/{code}", response={200: s.ItemDetailOut, **ERRORS}, tags=["catalog"])
@@ -272,7 +275,8 @@ def create_inquiry(request, payload: s.InquiryIn):
     village = resident.village if resident else request.user.village
     if village is None:
         raise Invalid(_("Give the resident."), {"resident": [_("Required for your role.")]})
-    item = get_object_or_404(ServiceItem, code=payload.item) if payload.item else None
+    # An item the resident's county switched off is "not found", as on the pages.
+    item = get_object_or_404(items_for(county_of_village(resident.village)), code=payload.item) if payload.item else None
     inquiry = lifecycle.record_inquiry(
         actor=request.user,
         village=village,

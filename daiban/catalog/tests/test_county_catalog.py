@@ -172,3 +172,25 @@ def test_county_administrators_edit_their_own_rows(world, elsewhere):
         ).status_code
         == 200
     )
+
+
+def test_the_api_offers_and_accepts_only_the_countys_items(client, world):
+    import json
+
+    from daiban.api.models import ApiToken
+    from daiban.catalog.models import CountyItem
+
+    CountyItem.objects.create(county=world.county, item=world.birth, enabled=False)
+    _, key = ApiToken.issue(world.agent, "phone")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    codes = {
+        i["code"] for i in client.get("/api/v1/catalog/items?limit=100", **auth).json()["items"]
+    }
+    assert world.passbook.code in codes and world.birth.code not in codes
+    refused = client.post(
+        "/api/v1/cases",
+        json.dumps({"resident": world.resident.pk, "item": world.birth.code}),
+        content_type="application/json",
+        **auth,
+    )
+    assert refused.status_code == 404
