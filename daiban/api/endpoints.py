@@ -275,8 +275,7 @@ def create_inquiry(request, payload: s.InquiryIn):
     village = resident.village if resident else request.user.village
     if village is None:
         raise Invalid(_("Give the resident."), {"resident": [_("Required for your role.")]})
-    # An item the resident's county switched off is "not found", as on the pages.
-    item = get_object_or_404(items_for(county_of_village(resident.village)), code=payload.item) if payload.item else None
+    item = get_object_or_404(ServiceItem, code=payload.item) if payload.item else None
     inquiry = lifecycle.record_inquiry(
         actor=request.user,
         village=village,
@@ -331,7 +330,8 @@ def get_custody(request, case_id: s.Id):
 @idempotent
 def create_case(request, payload: s.CaseIn):
     resident = get_object_or_404(visible_residents(request.user), pk=payload.resident)
-    item = get_object_or_404(ServiceItem, code=payload.item)
+    # An item the resident's county switched off is "not found", as on the pages.
+    item = get_object_or_404(items_for(county_of_village(resident.village)), code=payload.item)
     inquiry = None
     if payload.inquiry:
         from daiban.cases.models import Inquiry
