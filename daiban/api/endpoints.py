@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from daiban.api import schemas as s
 from daiban.api.idempotency import idempotent
+from daiban.api.paging import Mapped, Pages
 from daiban.cases import lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
@@ -120,7 +121,7 @@ def _done(case_id: int) -> dict:
     response={200: list[s.ItemOut], **LIST_ERRORS},
     tags=["catalog"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_items(request, q: str = ""):
     """The items the caller's county offers (all offered items for a global administrator)."""
     offered = items_for(county_of_user(request.user)).values("pk")
@@ -169,7 +170,7 @@ def resident_out(r) -> dict:
     response={200: list[s.ResidentOut], **LIST_ERRORS},
     tags=["residents"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_residents(request, q: str = ""):
     """By name or pinyin initials. A phone or ID number is never taken from the address,
     where it would land in access logs: search for it with POST /residents/search."""
@@ -187,7 +188,7 @@ def list_residents(request, q: str = ""):
     tags=["residents"],
     operation_id="search_residents",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def search_residents_by_body(request, payload: s.ResidentSearchIn):
     """By name, pinyin initials, phone or ID number, sent in the body."""
     return _residents(request.user, payload.q.strip())
@@ -197,9 +198,9 @@ def _is_number(text: str) -> bool:
     return sum(c.isdigit() for c in text) >= 4
 
 
-def _residents(user, q: str) -> list[dict]:
+def _residents(user, q: str) -> Mapped:
     found = search_residents(visible_residents(user), q) if q else visible_residents(user)
-    return [resident_out(r) for r in found.select_related("village").order_by("pk")]
+    return Mapped(found.select_related("village").order_by("pk"), resident_out)
 
 
 @router.post("/residents", response={201: s.ResidentOut, **ERRORS}, tags=["residents"])
@@ -237,7 +238,7 @@ def create_resident(request, payload: s.ResidentIn):
     response={200: list[s.WaitingInquiryOut], **LIST_ERRORS},
     tags=["inquiries"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def waiting_inquiries(request):
     """Questions still waiting for the agent: neither answered nor turned into a case,
     those filed through Open311 (a hotline) among them. The agent's own; a center director
@@ -300,7 +301,7 @@ class CaseFilter(Schema):
 
 
 @router.get("/cases", response={200: list[s.CaseOut], **LIST_ERRORS}, tags=["cases"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_cases(request, filters: Query[CaseFilter]):
     cases = visible_cases(request.user).select_related("item", "village").order_by("-pk")
     if filters.state:
@@ -313,7 +314,7 @@ def list_cases(request, filters: Query[CaseFilter]):
         cases = cases.filter(created_at__date__gte=filters.created_from)
     if filters.created_to:
         cases = cases.filter(created_at__date__lte=filters.created_to)
-    return [case_out(c) for c in cases]
+    return Mapped(cases, case_out)
 
 
 @router.get("/cases/{case_id}", response={200: s.CaseDetailOut, **ERRORS}, tags=["cases"])
