@@ -26,6 +26,9 @@ class State(models.TextChoices):
 
 
 FINAL_STATES = (State.REFUSED, State.CLOSED, State.WITHDRAWN)
+# Listed positively so work lists walk the (township, state) index instead of reading every
+# finished case to leave it out.
+OPEN_STATES = tuple(s for s in State.values if s not in FINAL_STATES)
 
 
 class Outcome(models.TextChoices):

@@ -7,7 +7,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from daiban.cases.definitions import is_overdue
 from daiban.cases.inputs import Received
-from daiban.cases.models import FINAL_STATES, Case, Hop, Paper, PaperMove, State
+from daiban.cases.models import OPEN_STATES, Case, Hop, Paper, PaperMove, State
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import current_guide
 from daiban.places.models import Department
@@ -74,7 +74,7 @@ def department_queue(department: Department) -> QuerySet[Hop]:
     """Files addressed to the department and not passed on, oldest due first."""
     return (
         Hop.objects.filter(holder_department=department, ended_at__isnull=True)
-        .exclude(case__state__in=FINAL_STATES)
+        .filter(case__state__in=OPEN_STATES)
         .select_related("case", "case__item", "case__resident", "case__village")
         .order_by("due_date", "case_id")
     )
@@ -131,7 +131,7 @@ def worklist(
     The database picks the `limit` earliest due; the page never loads a whole county.
     """
     calendar = WorkCalendar.load()
-    open_cases = cases.exclude(state__in=FINAL_STATES)
+    open_cases = cases.filter(state__in=OPEN_STATES)
     rows = []
     chosen = (
         open_cases.select_related("item", "resident", "village", "agent")
@@ -161,7 +161,7 @@ def holder_board(township_id: int, today: datetime.date) -> list[dict]:
     board: dict[str, dict] = {}
     hops = (
         Hop.objects.filter(case__township_id=township_id, ended_at__isnull=True)
-        .exclude(case__state__in=FINAL_STATES)
+        .filter(case__state__in=OPEN_STATES)
         .select_related("holder_user", "holder_department")
     )
     for hop in hops:
