@@ -37,3 +37,31 @@ class ResidentForm(forms.Form):
         )
         if villages.count() == 1:
             self.fields["village"].initial = villages.first()
+
+
+class SuccessionForm(forms.Form):
+    """The director names who takes an agent's files: for good, or for a period."""
+
+    KIND_CHOICES = [
+        ("succession", _("For good: the agent leaves the post")),
+        ("stand_in", _("For a period: a stand-in until the agent is back")),
+    ]
+
+    kind = forms.ChoiceField(label=_("Handing on"), choices=KIND_CHOICES, widget=forms.RadioSelect)
+    successor = forms.ModelChoiceField(label=_("Who takes the files"), queryset=None)
+    until = forms.DateField(
+        label=_("Back on (stand-in only)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = candidates
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "stand_in" and not data.get("until"):
+            self.add_error("until", _("Say until when the stand-in holds the files."))
+        return data

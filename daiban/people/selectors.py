@@ -5,8 +5,9 @@ from django.db import connection
 
 from daiban.people import crypto
 from daiban.people.idnumber import parse_id_number
-from daiban.people.models import Resident, ResidentNameKey
+from daiban.people.models import Resident, ResidentNameKey, Role, User, in_post
 from daiban.people.phone import parse_phone
+from daiban.places.models import Village
 
 
 def residents_with_id_number(raw: str):
@@ -97,3 +98,15 @@ def likely_duplicates(village_id: int, name: str, phone_hash: str | None):
     if phone_hash:
         condition |= Q(phone_hash=phone_hash, name=name.strip())
     return Resident.objects.filter(condition)
+
+
+def villages_without_agent(township_id: int) -> list:
+    """The township's villages with no village agent in post: away or left, nobody named."""
+    covered = in_post(
+        User.objects.filter(role=Role.VILLAGE_AGENT, village__township_id=township_id)
+    )
+    return list(
+        Village.objects.filter(township_id=township_id)
+        .exclude(pk__in=covered.values("village_id"))
+        .order_by("code")
+    )

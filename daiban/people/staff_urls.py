@@ -6,4 +6,5 @@ app_name = "staff"
 urlpatterns = [
     path("", views.staff, name="list"),
     path("<int:pk>/unlock/", views.unlock, name="unlock"),
+    path("<int:pk>/succession/", views.hand_on, name="succession"),
 ]

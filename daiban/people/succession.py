@@ -318,3 +318,20 @@ def end_due_stand_ins(today: datetime.date | None = None) -> int:
         kind=Succession.Kind.STAND_IN, returned_at__isnull=True, until__lt=today
     ).values_list("pk", flat=True)
     return sum(end_stand_in(pk) for pk in list(due))
+
+
+def files_to_confirm(user: User):
+    """Files on their way to this agent, not yet signed for (a predecessor's, or one sent
+    back from the center): the agent's home lists them, each with its confirm button."""
+    return (
+        Hop.objects.filter(holder_user=user, ended_at__isnull=True, received_at__isnull=True)
+        .select_related("case__item", "case__resident", "sent_by")
+        .prefetch_related("hop_papers__paper")
+        .order_by("started_at", "pk")
+    )
+
+
+def register_home_list() -> None:
+    from daiban.cases import hooks
+
+    hooks.add_to_agent_home("to_confirm", files_to_confirm)

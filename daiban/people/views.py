@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.audit import trail
+from daiban.core.errors import CaseError
 from daiban.core.inputs import safe_next
 from daiban.people import crypto, lockout
-from daiban.people.forms import ResidentForm
+from daiban.people.forms import ResidentForm, SuccessionForm
 from daiban.people.idnumber import parse_id_number
-from daiban.people.models import Role, User
+from daiban.people.models import AGENT_ROLES, Role, Succession, User
 from daiban.people.phone import parse_phone
 from daiban.people.selectors import likely_duplicates, search_residents, visible_residents
 from daiban.people.services import register_resident
@@ -184,7 +185,7 @@ def _township_staff(user):
 def staff(request):
     people = list(
         _township_staff(request.user)
-        .select_related("village", "department")
+        .select_related("village", "department", "post")
         .order_by("role", "village__code", "department__name", "username")
     )
     if request.user.role != Role.CENTER_DIRECTOR:
@@ -193,7 +194,10 @@ def staff(request):
     return render(
         request,
         "people/staff.html",
-        {"rows": [(person, person.username in locked) for person in people]},
+        {
+            "rows": [(person, person.username in locked) for person in people],
+            "agent_roles": AGENT_ROLES,
+        },
     )
 
 
@@ -213,3 +217,46 @@ def unlock(request, pk):
         request, _("%(name)s can log in again.") % {"name": person.display_name or person.username}
     )
     return redirect("staff:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hand_on(request, pk):
+    """The director hands an agent's files on: to a successor, or to a stand-in for a
+    period. The page says what will move before anything does (people/succession.py)."""
+    from daiban.people import succession
+
+    person = get_object_or_404(_township_staff(request.user).filter(role__in=AGENT_ROLES), pk=pk)
+    form = SuccessionForm(
+        request.POST or None, candidates=succession.candidates(person).order_by("username")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == Succession.Kind.SUCCESSION:
+                succession.succeed(
+                    actor=request.user,
+                    agent=person,
+                    successor=data["successor"],
+                    reason=data["reason"],
+                )
+                done = _("%(agent)s has left the post; %(successor)s holds the files now.")
+            else:
+                succession.stand_in(
+                    actor=request.user,
+                    agent=person,
+                    stand_in=data["successor"],
+                    until=data["until"],
+                    reason=data["reason"],
+                )
+                done = _("%(successor)s stands in for %(agent)s; the files come back at the end.")
+        except CaseError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done % {"agent": person, "successor": data["successor"]})
+            return redirect("staff:list")
+    return render(
+        request,
+        "people/hand_on.html",
+        {"person": person, "form": form, "counts": succession.preview(person)},
+    )

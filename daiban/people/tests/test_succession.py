@@ -4,6 +4,7 @@ the successor in one step; a stand-in holds them for a period and gives them bac
 import datetime
 
 import pytest
+from django.test import Client
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Inquiry, Paper, PaperMove
@@ -204,3 +205,72 @@ def test_stand_in_holds_the_files_for_the_period_then_they_come_back(world, succ
     made.refresh_from_db()
     assert made.returned_at is not None
     assert Inquiry.objects.get(pk=held["question"].pk).agent == world.agent
+
+
+def test_the_director_hands_on_from_the_staff_page(client, world, successor, held):
+    from daiban.conftest import verified_login
+
+    client.force_login(world.director)
+    page = client.get("/staff/").content.decode()
+    assert f"/staff/{world.agent.pk}/succession/" in page
+    confirm = client.get(f"/staff/{world.agent.pk}/succession/")
+    assert confirm.status_code == 200
+    assert confirm.context["counts"]["cases"] == 4
+    response = client.post(
+        f"/staff/{world.agent.pk}/succession/",
+        {"kind": "succession", "successor": successor.pk, "reason": "调任乡农业站"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/staff/"
+    assert Succession.objects.get().to_user == successor
+    # Twice: the page is gone with the old agent (inactive), nothing changes.
+    events = Event.objects.count()
+    again = client.post(
+        f"/staff/{world.agent.pk}/succession/",
+        {"kind": "succession", "successor": successor.pk, "reason": "调任乡农业站"},
+    )
+    assert again.status_code == 404 and Event.objects.count() == events
+    # The old agent is out; the new one sees the cases and the files to sign for.
+    case = held["with_agent"]
+    old = Client()
+    old.force_login(world.agent)
+    assert old.get(f"/cases/{case.pk}/").status_code != 200
+    new = Client()
+    verified_login(new, successor)
+    assert new.get(f"/cases/{case.pk}/").status_code == 200
+    home = new.get("/")
+    assert {h.case_id for h in home.context["to_confirm"]} == {
+        held["with_agent"].pk,
+        held["coming_back"].pk,
+    }
+    assert new.post(f"/cases/{case.pk}/confirm/").status_code == 302
+    assert open_hop(Case.objects.get(pk=case.pk)).received_by == successor
+
+
+def test_wrong_people_do_not_reach_the_succession_page(client, world, successor):
+    url = f"/staff/{world.agent.pk}/succession/"
+    data = {"kind": "succession", "successor": successor.pk, "reason": "调任"}
+    for who in (world.other_director, world.agent, successor, world.leader, world.clerk_finance):
+        client.force_login(who)
+        assert client.get(url).status_code == 404, who
+        assert client.post(url, data).status_code == 404, who
+    client.force_login(world.director)  # a director, but not for a department clerk
+    assert client.get(f"/staff/{world.clerk_finance.pk}/succession/").status_code == 404
+    assert not Succession.objects.exists()
+
+
+def test_a_village_without_an_agent_in_post_shows_on_the_directors_home(client, world):
+    from daiban.rollout.launch import county_readiness
+
+    client.force_login(world.director)
+    assert world.village.name not in _gaps(client)
+    Post.objects.create(user=world.agent, title="村委副主任", status=Post.Status.LEFT)
+    assert world.village.name in _gaps(client)
+    readiness = {r.township: r for r in county_readiness(world.county)}[world.township]
+    assert world.village.name in readiness.villages_without_agent
+    assert agents_of(world.village)["agent"] is None
+
+
+def _gaps(client) -> str:
+    page = client.get("/").content.decode()
+    head, _sep, _rest = page.partition("cases-list")
+    return head
