@@ -236,3 +236,26 @@ def test_a_hotline_request_waits_in_the_agents_api_list_until_acted_on(client, w
     )
     assert created.status_code == 201
     assert client.get("/api/v1/inquiries", **bearer(world.agent)).json()["items"] == []
+
+
+def test_a_token_notes_its_last_use_at_most_once_a_minute(client, world):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    auth = bearer(world.agent)
+    client.get("/api/v1/catalog/items", **auth)
+    token = ApiToken.objects.get(user=world.agent)
+    first = token.last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/catalog/items", **auth)
+    assert not any(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    client.get("/api/v1/catalog/items", **auth)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - datetime.timedelta(minutes=1)
