@@ -411,6 +411,11 @@ hand_over = _step(
         to_user=get_object_or_404(user.__class__, pk=p.to_user) if p.to_user else None,
     ),
 )
+recall = _step(
+    "recall",
+    s.RecallIn,
+    lambda case, user, p: lifecycle.recall(case.pk, actor=user, reason=p.reason),
+)
 confirm = _step(
     "confirm-receipt", Empty, lambda case, user, p: lifecycle.confirm_receipt(case.pk, actor=user)
 )

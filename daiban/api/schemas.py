@@ -174,6 +174,10 @@ class HandOverIn(Schema):
     note: str = ""
 
 
+class RecallIn(Schema):
+    reason: str = ""
+
+
 class ResultIn(Schema):
     granted: bool
     reason: str = ""

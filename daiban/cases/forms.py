@@ -4,10 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daiban.cases import routing
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import FollowUp
-from daiban.people.models import Role, User
-from daiban.places.models import Department
 
 
 class InquiryForm(forms.Form):
@@ -104,21 +103,15 @@ class SupplementForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    def __init__(self, *args, case, papers, **kwargs):
+    """The next holders on the item's route (cases/routing.py), the usual one first."""
+
+    def __init__(self, *args, case, papers, hop=None, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.filter(
-            township_id=case.township_id
-        ) | Department.objects.filter(
-            level=Department.Level.COUNTY, county_id=case.township.county_id
+        self.targets = {t.key: t for t in routing.targets(case, hop)}
+        choices = [(key, t.label) for key, t in self.targets.items()]
+        self.fields["to"] = forms.ChoiceField(
+            label=_("Hand to"), choices=choices, initial=choices[0][0] if choices else None
         )
-        choices = [(f"d{d.pk}", d.name) for d in departments.order_by("level", "name")]
-        agents = User.objects.filter(
-            village_id=case.village_id,
-            role__in=[Role.VILLAGE_AGENT, Role.PETITION_AGENT],
-            is_active=True,
-        )
-        choices += [(f"u{u.pk}", _("Back to agent %(name)s") % {"name": u}) for u in agents]
-        self.fields["to"] = forms.ChoiceField(label=_("Hand to"), choices=choices)
         self.fields["papers"] = forms.TypedMultipleChoiceField(
             label=_("Originals that go with it"),
             choices=[(p.pk, f"{p.name} ×{p.count}") for p in papers],
@@ -129,11 +122,12 @@ class HandOverForm(forms.Form):
         )
         self.fields["note"] = forms.CharField(label=_("Note"), required=False)
 
-    @staticmethod
-    def target_of(value: str) -> dict:
-        if value.startswith("u"):
-            return {"to_user": User.objects.get(pk=int(value[1:]))}
-        return {"to_department": Department.objects.get(pk=int(value[1:]))}
+    def clean_to(self) -> dict:
+        """The chosen target as the lifecycle's `to_user=` / `to_department=`."""
+        chosen = self.targets[self.cleaned_data["to"]]
+        if chosen.user is not None:
+            return {"to_user": chosen.user}
+        return {"to_department": chosen.department}
 
 
 class ResultForm(forms.Form):

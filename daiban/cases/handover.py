@@ -3,16 +3,15 @@
 from django.db import transaction
 from django.utils import timezone
 
-from daiban.cases import lifecycle
+from daiban.cases import lifecycle, routing
 from daiban.cases.models import Case, HandoverBatch, Paper
 from daiban.core.errors import CaseError
-from daiban.places.models import Department
 
 
 def hand_over_batch(
     actor, cases: list[Case]
 ) -> tuple[HandoverBatch | None, list[tuple[Case, str]]]:
-    """Send each file to its item's department with every original the agent holds.
+    """Send each file to its item's department (cases/routing.py) with every original the agent holds.
 
     A file that cannot go (someone changed it meanwhile) is reported and left out; the
     others still go. Returns the list (None if nothing went) and the failures.
@@ -22,9 +21,7 @@ def hand_over_batch(
         batch = HandoverBatch.objects.create(sent_by=actor, sent_at=timezone.now())
         sent = 0
         for case in cases:
-            department = Department.objects.filter(
-                township_id=case.township_id, kind=case.item.department_kind
-            ).first()
+            department = routing.township_department(case)
             papers = Paper.objects.filter(case=case, holder_user=actor, returned_at__isnull=True)
             try:
                 with transaction.atomic():

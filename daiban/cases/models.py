@@ -144,6 +144,7 @@ class Event(models.Model):
         RESUMED = "resumed", _("materials supplemented, clock resumed")
         HANDED_OVER = "handed_over", _("handed over")
         RECEIVED = "received", _("receipt confirmed")
+        RECALLED = "recalled", _("hand-over recalled")
         RESULT_RECORDED = "result_recorded", _("result recorded")
         REPLIED = "replied", _("replied to the resident")
         CLOSED = "closed", _("closed after follow-up")

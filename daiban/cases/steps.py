@@ -64,6 +64,17 @@ class Who:
         )
 
     @property
+    def sends(self) -> bool:
+        """Handed the file on and the receiver has not yet signed for it: may recall it."""
+        hop = self.hop
+        if hop is None or hop.received_at is not None or hop.seq < 2:
+            return False
+        previous = (
+            self.case.hops.select_related("holder_department").filter(seq=hop.seq - 1).first()
+        )
+        return previous is not None and rules.holds(self.actor, previous, self.case.township_id)
+
+    @property
     def accepted(self) -> bool:
         return bool(self.case.accepted_at)
 
@@ -157,6 +168,14 @@ REGISTRY: dict[str, Step] = {
             Event.Action.HANDED_OVER,
             offer=lambda who: who.holds,
             page="the hand-over form",
+        ),
+        Step(
+            "recall",
+            _("recall the hand-over"),
+            MOVING,
+            Event.Action.RECALLED,
+            offer=lambda who: who.sends,
+            page="the recall button, to the sender until the receiver confirms",
         ),
         Step(
             "confirm_receipt",

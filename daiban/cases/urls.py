@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/accept/", intake_views.accept, name="accept"),
     path("cases/<int:pk>/confirm/", views.confirm_receipt, name="confirm_receipt"),
     path("cases/<int:pk>/hand-over/", views.hand_over, name="hand_over"),
+    path("cases/<int:pk>/recall/", views.recall, name="recall"),
     path("cases/<int:pk>/result/", views.record_result, name="record_result"),
     path("cases/<int:pk>/reply/", views.reply, name="reply"),
     path("cases/<int:pk>/close/", views.close, name="close"),

@@ -75,7 +75,9 @@ def detail(request, pk):
         "may_extend": case.state in EXTENDABLE,
     }
     if "hand_over" in steps:
-        context["hand_over_form"] = forms.HandOverForm(case=case, papers=_held_papers(case))
+        context["hand_over_form"] = forms.HandOverForm(
+            case=case, papers=_held_papers(case), hop=hop
+        )
     if "record_result" in steps:
         context["result_form"] = forms.ResultForm()
     if "reply" in steps:
@@ -164,13 +166,25 @@ def confirm_receipt(request, pk):
 @require_POST
 def hand_over(request, pk):
     def make_form(case, post):
-        return forms.HandOverForm(post, case=case, papers=_held_papers(case))
+        return forms.HandOverForm(post, case=case, papers=_held_papers(case), hop=open_hop(case))
 
     def call(case, user, data):
-        target = forms.HandOverForm.target_of(data["to"])
-        lifecycle.hand_over(case, actor=user, paper_ids=data["papers"], note=data["note"], **target)
+        lifecycle.hand_over(
+            case, actor=user, paper_ids=data["papers"], note=data["note"], **data["to"]
+        )
 
     return _step(request, pk, _("Handed over; the receiver must confirm."), call, make_form)
+
+
+@login_required
+@require_POST
+def recall(request, pk):
+    return _step(
+        request,
+        pk,
+        _("Recalled: the file is with you again."),
+        lambda case, user, data: lifecycle.recall(case, actor=user),
+    )
 
 
 @login_required

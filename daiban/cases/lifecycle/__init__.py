@@ -28,7 +28,7 @@ from daiban.cases.lifecycle.ending import (
     withdraw,
 )
 from daiban.cases.lifecycle.intake import accept, record_inquiry, refuse, start_case
-from daiban.cases.lifecycle.moving import confirm_receipt, hand_over
+from daiban.cases.lifecycle.moving import confirm_receipt, hand_over, recall
 from daiban.cases.lifecycle.reassigning import reassign_agent, reassign_inquiries
 from daiban.cases.lifecycle.supplements import request_supplement, resume
 
@@ -50,6 +50,7 @@ __all__ = [
     "record_inquiry",
     "record_result",
     "refuse",
+    "recall",
     "reply",
     "request_supplement",
     "resume",

@@ -1,10 +1,11 @@
-"""Moving the file between holders: hand-over and confirmed receipt."""
+"""Moving the file between holders: hand-over, recall and confirmed receipt."""
 
 import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from daiban.cases import routing
 from daiban.cases.lifecycle.base import (
     _commit,
     _date,
@@ -24,40 +25,9 @@ from daiban.cases.models import (
 )
 from daiban.cases.selectors import open_hop
 from daiban.core.errors import Invalid, NotAllowed
-from daiban.people.models import Role, User
+from daiban.people.models import User
 from daiban.places.models import Department
 from daiban.workdays.calendar import WorkCalendar
-
-
-def _check_target(case: Case, to_user: User | None, to_department: Department | None) -> None:
-    if (to_user is None) == (to_department is None):
-        raise Invalid(
-            _("Hand the file to one person or one department."), {"to": [_("Choose one.")]}
-        )
-    if to_user is not None:
-        if (
-            to_user.role not in (Role.VILLAGE_AGENT, Role.PETITION_AGENT)
-            or to_user.village_id != case.village_id
-        ):
-            raise Invalid(
-                _("A file goes back only to an agent of %(village)s.") % {"village": case.village},
-                {"to": [_("Not an agent of this village.")]},
-            )
-        return
-    if (
-        to_department.level == Department.Level.TOWNSHIP
-        and to_department.township_id != case.township_id
-    ):
-        raise Invalid(
-            _("%(department)s is not in %(township)s.")
-            % {"department": to_department, "township": case.township},
-            {"to": [_("Another township's department.")]},
-        )
-    if (
-        to_department.level == Department.Level.COUNTY
-        and to_department.county_id != case.township.county_id
-    ):
-        raise Invalid(_("That bureau belongs to another county."), {"to": [_("Another county.")]})
 
 
 @transaction.atomic
@@ -76,11 +46,7 @@ def hand_over(
     at = _now(at)
     case = _lock(case, "hand_over")
     hop = _require_holder(actor, case, open_hop(case))
-    _check_target(case, to_user, to_department)
-    if (to_user and to_user.id == hop.holder_user_id) or (
-        to_department and to_department.id == hop.holder_department_id
-    ):
-        raise Invalid(_("The file is already there."), {"to": [_("Same holder.")]})
+    routing.check(case, hop, to_user, to_department)
     papers = list(Paper.objects.filter(case=case, pk__in=paper_ids, returned_at__isnull=True))
     if len(papers) != len(set(paper_ids)):
         raise Invalid(
@@ -165,3 +131,49 @@ def confirm_receipt(case: Case | int, *, actor: User, at: datetime.datetime | No
         data={"hop": hop.seq, "holder": str(hop.holder), "papers": moved},
     )
     return hop
+
+
+@transaction.atomic
+def recall(
+    case: Case | int, *, actor: User, reason: str = "", at: datetime.datetime | None = None
+) -> Hop:
+    """The sender takes back a file the receiver has not yet signed for: the hop ends and
+    the sender's own hop opens again, already received; the papers never changed hands
+    (they move only on confirmation), so they stay with the sender."""
+    at = _now(at)
+    case = _lock(case, "recall")
+    hop = open_hop(case)
+    if hop is None or hop.seq < 2:
+        raise NotAllowed(_("Nothing was handed over; there is nothing to recall."))
+    if hop.received_at is not None:
+        raise NotAllowed(
+            _("%(holder)s already confirmed receiving the file; it can no longer be recalled.")
+            % {"holder": hop.holder}
+        )
+    previous = Hop.objects.select_related("holder_user", "holder_department").get(
+        case=case, seq=hop.seq - 1
+    )
+    _require_holder(actor, case, previous)
+    Hop.objects.filter(pk=hop.pk).update(ended_at=at)
+    back = Hop.objects.create(
+        case=case,
+        seq=hop.seq + 1,
+        holder_user=previous.holder_user,
+        holder_department=previous.holder_department,
+        sent_by=actor,
+        started_at=at,
+        due_date=previous.due_date,
+        received_at=at,
+        received_by=actor,
+        note=(reason or "").strip(),
+    )
+    _commit(
+        case,
+        actor=actor,
+        action=Event.Action.RECALLED,
+        at=at,
+        to=case.state,
+        note=back.note,
+        data={"hop": back.seq, "from": str(hop.holder), "to": str(back.holder)},
+    )
+    return back

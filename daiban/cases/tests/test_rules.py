@@ -64,9 +64,9 @@ def step(world, name, pk, actor):
             pk, actor=actor, missing=[Missing(material)]
         ),
         "resume": lambda: lifecycle.resume(pk, actor=actor),
-        "hand_over": lambda: lifecycle.hand_over(
-            pk, actor=actor, to_department=world.family_planning
-        ),
+        # Back to the agent: the one target on the route of a passbook at finance.
+        "hand_over": lambda: lifecycle.hand_over(pk, actor=actor, to_user=world.agent),
+        "recall": lambda: lifecycle.recall(pk, actor=actor),
         "confirm_receipt": lambda: lifecycle.confirm_receipt(pk, actor=actor),
         "record_result": lambda: lifecycle.record_result(pk, actor=actor, granted=True),
         "reply": lambda: lifecycle.reply(pk, actor=actor, signed_by="胡建荣"),
@@ -82,6 +82,7 @@ STEPS = [
     "request_supplement",
     "resume",
     "hand_over",
+    "recall",
     "confirm_receipt",
     "record_result",
     "reply",
@@ -261,6 +262,7 @@ PAGE_URLS = {
     "accept": "/cases/{pk}/accept/",
     "confirm_receipt": "/cases/{pk}/confirm/",
     "hand_over": "/cases/{pk}/hand-over/",
+    "recall": "/cases/{pk}/recall/",
     "record_result": "/cases/{pk}/result/",
     "reply": "/cases/{pk}/reply/",
     "close": "/cases/{pk}/close/",
@@ -322,7 +324,8 @@ API_PATHS = {
     "refuse": ("refuse", lambda world: {"reason": "不属于代办范围"}),
     "request_supplement": ("supplement", lambda world: {"missing": [], "note": "缺户口簿"}),
     "resume": ("resume", lambda world: {}),
-    "hand_over": ("hand-over", lambda world: {"to_department": world.family_planning.pk}),
+    "hand_over": ("hand-over", lambda world: {"to_user": world.agent.pk}),
+    "recall": ("recall", lambda world: {}),
     "confirm_receipt": ("confirm-receipt", lambda world: {}),
     "record_result": ("result", lambda world: {"granted": True}),
     "reply": ("reply", lambda world: {"signed_by": "胡建荣"}),
