@@ -83,6 +83,10 @@ class StaffAdmin(CountyScopedAdmin, UserAdmin):
             queryset = queryset.filter(is_superuser=False)
         return queryset
 
+    def get_inlines(self, request, obj):
+        # The appointment and training sessions (below), once there is an account.
+        return [PostInline, TrainingInline] if obj else []
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.administered_county(request) is not None:
@@ -143,9 +147,20 @@ STAFF_COUNTY = (
 )
 
 
-class TrainingInline(admin.TabularInline):
+class PostInline(CountyScopedAdmin, admin.StackedInline):
+    """The appointment on the staff account's page (the account is already in the county)."""
+
+    model = Post
+    county_path = STAFF_COUNTY
+    county_actions = ("view", "add", "change")
+    max_num = 1
+    can_delete = False
+
+
+class TrainingInline(CountyScopedAdmin, admin.TabularInline):
     model = Training
-    fk_name = "user"
+    county_path = STAFF_COUNTY
+    county_actions = ("view", "add", "change", "delete")
     extra = 0
 
 

@@ -274,3 +274,27 @@ def _gaps(client) -> str:
     page = client.get("/").content.decode()
     head, _sep, _rest = page.partition("cases-list")
     return head
+
+
+def test_the_appointment_and_training_are_on_the_staff_accounts_admin_page(client, world):
+    from daiban.conftest import verified_login
+
+    Post.objects.create(user=world.agent, title="村委副主任", appointed_by=world.township)
+    county_admin = create_staff(
+        username="county_admin",
+        password="x",
+        display_name="county_admin",
+        role=Role.COUNTY_ADMINISTRATOR,
+        county=world.county,
+    )
+    county_admin.is_staff = True
+    county_admin.save()
+    for who in (world.admin, county_admin):
+        if who.role == Role.ADMINISTRATOR:
+            who.is_staff = who.is_superuser = True
+            who.save()
+        verified_login(client, who)
+        page = client.get(f"/admin/people/user/{world.agent.pk}/change/")
+        assert page.status_code == 200, who
+        assert "村委副主任" in page.content.decode()
+        assert client.get("/admin/people/user/add/").status_code == 200
