@@ -298,3 +298,17 @@ def test_the_appointment_and_training_are_on_the_staff_accounts_admin_page(clien
         assert page.status_code == 200, who
         assert "村委副主任" in page.content.decode()
         assert client.get("/admin/people/user/add/").status_code == 200
+
+
+def test_the_figures_follow_the_cases_to_the_successor(world, successor, held):
+    from daiban.figures.services import rebuild
+    from daiban.figures.tests.test_measures import _tally_rows
+
+    _succeed(world, successor)
+
+    def counted():  # a rebuild may leave an all-zero row behind; it counts nothing
+        return [[row for row in rows if any(v for v in row[4:])] for rows in _tally_rows()]
+
+    running = counted()
+    rebuild()
+    assert counted() == running
