@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.staff, name="list"),
     path("<int:pk>/unlock/", views.unlock, name="unlock"),
     path("<int:pk>/succession/", views.hand_on, name="succession"),
+    path("<int:pk>/back/", views.back, name="back"),
 ]

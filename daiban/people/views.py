@@ -260,3 +260,22 @@ def hand_on(request, pk):
         "people/hand_on.html",
         {"person": person, "form": form, "counts": succession.preview(person)},
     )
+
+
+@login_required
+@require_POST
+def back(request, pk):
+    """The agent is back before the period ends: the stand-in's files return now."""
+    from daiban.people import succession
+
+    person = get_object_or_404(_township_staff(request.user).filter(role__in=AGENT_ROLES), pk=pk)
+    away = get_object_or_404(
+        Succession.objects.filter(
+            kind=Succession.Kind.STAND_IN, from_user=person, returned_at__isnull=True
+        )
+    )
+    succession.end_stand_in(away)
+    messages.success(
+        request, _("%(agent)s is back; the files are with them again.") % {"agent": person}
+    )
+    return redirect("staff:list")

@@ -312,3 +312,34 @@ def test_the_figures_follow_the_cases_to_the_successor(world, successor, held):
     running = counted()
     rebuild()
     assert counted() == running
+
+
+def test_stand_in_from_the_page_and_back_early(client, world, successor, held):
+    client.force_login(world.director)
+    response = client.post(
+        f"/staff/{world.agent.pk}/succession/",
+        {"kind": "stand_in", "successor": successor.pk, "reason": "外出培训"},
+    )
+    assert response.status_code == 200 and "until" in response.context["form"].errors
+    until = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    response = client.post(
+        f"/staff/{world.agent.pk}/succession/",
+        {"kind": "stand_in", "successor": successor.pk, "until": until, "reason": "外出培训"},
+    )
+    assert response.status_code == 302
+    assert set(Case.objects.values_list("agent_id", flat=True)) == {successor.pk}
+    assert f"/staff/{world.agent.pk}/back/" in client.get("/staff/").content.decode()
+    client.force_login(world.other_director)
+    assert client.post(f"/staff/{world.agent.pk}/back/").status_code == 404
+    client.force_login(world.director)
+    assert client.post(f"/staff/{world.agent.pk}/back/").status_code == 302
+    assert set(Case.objects.values_list("agent_id", flat=True)) == {world.agent.pk}
+    assert client.post(f"/staff/{world.agent.pk}/back/").status_code == 404  # once
+
+
+def test_the_public_village_page_shows_the_successor(client, world, successor):
+    _succeed(world, successor)
+    page = client.get(f"/village/{world.village.code}/").content.decode()
+    assert successor.display_name in page and world.agent.display_name not in page
+    poster = client.get(f"/village/{world.village.code}/poster.pdf")
+    assert poster.status_code == 200
