@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from daiban.cases import routing
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import FollowUp
+from daiban.core.errors import Invalid
 
 
 class InquiryForm(forms.Form):
@@ -18,38 +19,66 @@ class InquiryForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    """One row per material of the guide version: originals and copies in hand."""
+    """One tick per material of the guide version: "received as the guide asks (kind and
+    count)"; the numbers of originals and copies are filled in only when they differ.
+
+    `kept`: the material ids received before a supplement notice (ticked again on the
+    second visit); `missing`: those the notice listed (highlighted)."""
 
     signed_by = forms.CharField(label=_("Entrustment signed by"), max_length=60, required=False)
     relation = forms.CharField(label=_("Relation to the resident"), max_length=30, initial="本人")
     signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=_("Signed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+        required=False,
+        error_messages={"invalid": _("Give the signing date as a date, e.g. 2026-11-27.")},
     )
     note = forms.CharField(
         label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, materials: list[dict], **kwargs):
+    def __init__(self, *args, materials: list[dict], kept=(), missing=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.materials = materials
+        self.missing_before = set(missing)
         for m in materials:
+            self.fields[f"ok_{m['id']}"] = forms.BooleanField(
+                label=_("Received as the guide asks (kind and count)"),
+                required=False,
+                initial=m["id"] in kept,
+            )
             self.fields[f"o_{m['id']}"] = forms.IntegerField(
-                label=_("originals"), min_value=0, max_value=99, initial=0, required=False
+                label=_("originals"), min_value=0, max_value=99, required=False
             )
             self.fields[f"c_{m['id']}"] = forms.IntegerField(
-                label=_("copies"), min_value=0, max_value=99, initial=0, required=False
+                label=_("copies"), min_value=0, max_value=99, required=False
             )
         self.fields["signed_on"].initial = timezone.localdate()
 
     def rows(self):
         for m in self.materials:
-            yield m, self[f"o_{m['id']}"], self[f"c_{m['id']}"]
+            originals, copies = self[f"o_{m['id']}"], self[f"c_{m['id']}"]
+            yield {
+                "material": m,
+                "ok": self[f"ok_{m['id']}"],
+                "originals": originals,
+                "copies": copies,
+                "differs": bool(originals.value() or copies.value()),
+                "missing": m["id"] in self.missing_before,
+            }
 
     def received(self) -> list[Received]:
+        """Numbers where given; otherwise a tick means the guide's kind and count."""
         got = []
         for m in self.materials:
             originals = self.cleaned_data.get(f"o_{m['id']}") or 0
             copies = self.cleaned_data.get(f"c_{m['id']}") or 0
+            if not (originals or copies) and self.cleaned_data.get(f"ok_{m['id']}"):
+                if m["kind"] == "original":
+                    originals = m["count"]
+                else:
+                    copies = m["count"]
             if originals or copies:
                 got.append(Received(m["id"], originals=originals, copies=copies))
         return got
@@ -72,12 +101,19 @@ class ChecklistForm(forms.Form):
         return result
 
     def entrustment(self) -> EntrustmentIn | None:
+        """The signed entrustment; never a guessed date: a blank or bad date is refused."""
         signed_by = (self.cleaned_data.get("signed_by") or "").strip()
         if not signed_by:
             return None
+        signed_on = self.cleaned_data.get("signed_on")
+        if signed_on is None:
+            raise Invalid(
+                _("Give the date the entrustment was signed."),
+                {"signed_on": [_("Give the date the entrustment was signed.")]},
+            )
         return EntrustmentIn(
             signed_by=signed_by,
-            signed_on=self.cleaned_data.get("signed_on") or timezone.localdate(),
+            signed_on=signed_on,
             relation=self.cleaned_data.get("relation") or "本人",
         )
 

@@ -92,7 +92,9 @@ def accept(request, pk):
         return redirect("cases:detail", pk=case.pk)
     # A read: the guide is frozen as a version by lifecycle.accept, not by the page.
     version = current_guide(case.item)
-    form = ChecklistForm(request.POST or None, materials=version.materials)
+    form = ChecklistForm(
+        request.POST or None, materials=version.materials, **_second_visit(case, version)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             done = _decide(request, case, form)
@@ -109,6 +111,18 @@ def accept(request, pk):
         "cases/accept.html",
         {"case": case, "form": form, "version": version, "refuse_form": ReasonForm()},
     )
+
+
+def _second_visit(case: Case, version) -> dict:
+    """After a supplement notice: what was received stays ticked, what was missing is marked."""
+    notice = case.supplement_notices.order_by("-issued_at").first()
+    if notice is None:
+        return {}
+    missing = {row["material_id"] for row in notice.missing}
+    return {
+        "kept": [m["id"] for m in version.materials if m["id"] not in missing],
+        "missing": missing,
+    }
 
 
 def _decide(request, case: Case, form: ChecklistForm) -> str:

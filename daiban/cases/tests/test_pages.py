@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, State
@@ -247,3 +248,57 @@ def test_township_agent_sees_the_files_to_carry_to_the_county(client, world):
     login(client, world.township_agent)
     page = client.get("/").content.decode()
     assert "最低生活保障申请" in page and "云岭县民政局" in page
+
+
+def test_one_tick_per_material_accepts_as_the_guide_asks(client, world):
+    login(client, world.agent)
+    case = factories.started(world)
+    page = client.get(f"/cases/{case.pk}/accept/").content.decode()
+    assert 'type="checkbox" name="ok_' in page and "<details>" in page
+    assert 'value="0"' not in page  # no rows of zeros to fill in
+    assert f'value="{timezone.localdate().isoformat()}"' in page  # a date input can show it
+    form = {"signed_by": "胡建荣", "relation": "本人", "signed_on": "2026/03/02", "accept": "1"}
+    for row in complete_checklist(world.passbook):
+        form[f"ok_{row.material_id}"] = "on"
+    assert client.post(f"/cases/{case.pk}/accept/", form).status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.IN_PROGRESS
+    assert case.entrustment.signed_on.isoformat() == "2026-03-02"
+    got = {
+        c.material_id: (c.originals, c.copies)
+        for c in case.checklist.all()
+        if c.originals or c.copies
+    }
+    assert got == {
+        r.material_id: (r.originals, r.copies) for r in complete_checklist(world.passbook)
+    }
+
+
+def test_the_signing_date_is_never_guessed(client, world):
+    login(client, world.agent)
+    case = factories.started(world)
+    form = {"signed_by": "胡建荣", "relation": "本人", "signed_on": "", "accept": "1"}
+    for row in complete_checklist(world.passbook):
+        form[f"ok_{row.material_id}"] = "on"
+    for bad in ("", "27.11.2026"):
+        response = client.post(f"/cases/{case.pk}/accept/", {**form, "signed_on": bad})
+        assert response.status_code == 200
+        case.refresh_from_db()
+        assert case.state == State.PENDING
+
+
+def test_the_second_visit_keeps_what_was_received(client, world):
+    login(client, world.agent)
+    case = factories.started(world)
+    first, *rest = complete_checklist(world.passbook)
+    client.post(
+        f"/cases/{case.pk}/accept/",
+        {"supplement": "1", "relation": "本人", f"ok_{first.material_id}": "on"},
+    )
+    case.refresh_from_db()
+    assert case.state == State.AWAITING_MATERIALS
+    page = client.get(f"/cases/{case.pk}/accept/").content.decode()
+    assert f'name="ok_{first.material_id}" value="on" checked' in page
+    for row in rest:
+        assert f'name="ok_{row.material_id}" value="on">' in page
+    assert page.count('class="card missing"') == len(rest)
