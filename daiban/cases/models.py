@@ -150,6 +150,7 @@ class Event(models.Model):
         CLOSED = "closed", _("closed after follow-up")
         WITHDRAWN = "withdrawn", _("withdrawn")
         PAPERS_RETURNED = "papers_returned", _("originals returned")
+        AGENT_REASSIGNED = "agent_reassigned", _("handed on to another agent")
         WARNING = "warning", _("deadline warning")
         OVERDUE = "overdue", _("overdue")
         SUPERVISION_OPENED = "supervision_opened", _("supervision opened")

@@ -244,7 +244,7 @@ REGISTRY: dict[str, Step] = {
             "reassign_agent",
             _("hand on to another agent"),
             tuple(State),
-            "agent_reassigned",
+            Event.Action.AGENT_REASSIGNED,
         ),
         Step("note", _("add to the history"), tuple(State), ""),
     ]

@@ -16,13 +16,21 @@ from django.utils.translation import gettext as _
 
 from daiban.audit import trail
 from daiban.cases.lifecycle.base import _commit, _lock, _now
-from daiban.cases.models import FINAL_STATES, Case, Hop, HopPaper, Inquiry, Paper, PaperMove
+from daiban.cases.models import (
+    FINAL_STATES,
+    Case,
+    Event,
+    Hop,
+    HopPaper,
+    Inquiry,
+    Paper,
+    PaperMove,
+)
 from daiban.cases.selectors import open_hop
 from daiban.core.errors import Forbidden, Invalid
 from daiban.people.models import Role, User
 
-# The event it records (its label in the history: cases.models.Event.Action, once added).
-AGENT_REASSIGNED = "agent_reassigned"
+AGENT_REASSIGNED = Event.Action.AGENT_REASSIGNED
 
 
 def _check(actor: User, from_user: User, to_user: User, village_id: int) -> None:
