@@ -89,9 +89,13 @@ def preview(agent: User) -> dict:
     }
 
 
-def _check(actor: User, agent: User, other: User) -> None:
+def _require_director(actor: User, agent: User) -> None:
     if not _may_order(actor, agent) or agent.role not in AGENT_ROLES:
         raise Forbidden(_("Only the township's center director may hand an agent's files on."))
+
+
+def _check(actor: User, agent: User, other: User) -> None:
+    _require_director(actor, agent)
     if not candidates(agent).filter(pk=other.pk).exists():
         raise Invalid(
             _("Files go on only to another agent of the same village with the same post."),
@@ -160,6 +164,7 @@ def succeed(
 ) -> Succession:
     """The agent leaves the post (离任); the successor takes everything, in one step."""
     at = at or timezone.now()
+    _require_director(actor, agent)  # before anything, even a repeat, is answered
     agent = _lock_agent(agent)
     done = Succession.objects.filter(kind=Succession.Kind.SUCCESSION, from_user=agent).first()
     if done is not None:
@@ -230,6 +235,7 @@ def stand_in(
 ) -> Succession:
     """The agent is away (暂停) until `until`; the named stand-in holds the files meanwhile."""
     at = at or timezone.now()
+    _require_director(actor, agent)
     agent = _lock_agent(agent)
     open_one = Succession.objects.filter(
         kind=Succession.Kind.STAND_IN, from_user=agent, returned_at__isnull=True

@@ -151,6 +151,8 @@ def test_the_same_request_twice_changes_nothing(world, successor, held):
     )
     with pytest.raises(Conflict):
         _succeed(world, other)
+    with pytest.raises(Forbidden):  # a repeat by the wrong person is refused, not answered
+        _succeed(world, successor, actor=world.other_director)
 
 
 def test_a_failure_half_way_changes_nothing(world, successor, held, monkeypatch):
