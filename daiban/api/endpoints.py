@@ -12,8 +12,9 @@ from ninja.pagination import paginate
 
 from daiban.api import schemas as s
 from daiban.api.idempotency import idempotent
+from daiban.api.models import IdempotentRequest
 from daiban.api.paging import Mapped, Pages
-from daiban.cases import lifecycle
+from daiban.cases import duplicates, lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
 from daiban.cases.scoping import visible_cases
@@ -342,6 +343,14 @@ def create_case(request, payload: s.CaseIn):
         uid = uuid.UUID(payload.uid) if payload.uid else None
     except ValueError:
         raise Invalid(_("uid is not a UUID."), {"uid": [_("Not a UUID.")]}) from None
+    # A retry of a request that already opened the case (same Idempotency-Key) is answered
+    # with the first answer by @idempotent; it is not a second case.
+    key = request.headers.get("Idempotency-Key", "").strip()
+    retry = (
+        bool(key) and IdempotentRequest.objects.filter(user=request.user, key=key[:200]).exists()
+    )
+    if not payload.duplicate_ok and not retry:
+        duplicates.refuse_duplicate(resident, item, uid)  # 409 naming the open case
     case = lifecycle.start_case(
         actor=request.user, resident=resident, item=item, inquiry=inquiry, uid=uid
     )

@@ -95,6 +95,8 @@ class CaseIn(Schema):
     item: str
     inquiry: Id | None = None
     uid: str | None = None
+    # A second open case for the same resident and item is refused (409) unless this is set.
+    duplicate_ok: bool = False
 
 
 class HopOut(Schema):

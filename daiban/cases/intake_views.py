@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.cases import lifecycle
+from daiban.cases import duplicates, lifecycle
 from daiban.cases.forms import ChecklistForm, InquiryForm, ReasonForm
 from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
@@ -46,6 +46,8 @@ def inquiry(request):
                 if "open_case" in request.POST:
                     if resident is None or item is None:
                         raise CaseError(_("Choose the resident and the item to open a case."))
+                    if (duplicate := duplicates.open_case_for(resident, item)) is not None:
+                        return _duplicate(request, duplicate, resident, item)
                     case = lifecycle.start_case(
                         actor=request.user, resident=resident, item=item, inquiry=recorded
                     )
@@ -75,12 +77,25 @@ def start(request):
     item = get_object_or_404(
         items_for(county_of_village(resident.village)), pk=as_id(request.POST.get("item"))
     )
+    duplicate = duplicates.open_case_for(resident, item)
+    if duplicate is not None and not request.POST.get("duplicate_ok"):
+        return _duplicate(request, duplicate, resident, item)
     try:
         case = lifecycle.start_case(actor=request.user, resident=resident, item=item)
     except CaseError as exc:
         messages.error(request, exc.message)
         return redirect(f"/inquiries/new/?item={item.pk}&resident={resident.pk}")
     return redirect("cases:accept", pk=case.pk)
+
+
+def _duplicate(request, duplicate: Case, resident, item):
+    """The villager already has this item open: offer that case, or a new one on purpose."""
+    return render(
+        request,
+        "cases/duplicate.html",
+        {"duplicate": duplicate, "resident": resident, "item": item},
+        status=409,
+    )
 
 
 @login_required

@@ -302,3 +302,38 @@ def test_the_second_visit_keeps_what_was_received(client, world):
     for row in rest:
         assert f'name="ok_{row.material_id}" value="on">' in page
     assert page.count('class="card missing"') == len(rest)
+
+
+def test_a_second_open_case_is_warned_about(client, world):
+    login(client, world.agent)
+    first = factories.started(world)
+    start = {"resident": world.resident.pk, "item": world.passbook.pk}
+    response = client.post(reverse("cases:start"), start)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"/cases/{first.pk}/" in page and 'name="duplicate_ok"' in page
+    assert Case.objects.count() == 1
+    response = client.post(reverse("cases:start"), {**start, "duplicate_ok": "1"})
+    assert response.status_code == 302 and Case.objects.count() == 2
+
+
+def test_the_api_refuses_a_second_open_case_unless_asked(client, world):
+    import json
+
+    from daiban.api.models import ApiToken
+
+    first = factories.started(world)
+    _, key = ApiToken.issue(world.agent, "dup")
+
+    def post(**extra):
+        body = {"resident": world.resident.pk, "item": world.passbook.code, **extra}
+        return client.post(
+            "/api/v1/cases",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    refused = post()
+    assert refused.status_code == 409 and str(first.pk) in refused.json()["message"]
+    assert post(duplicate_ok=True).status_code == 201
