@@ -14,7 +14,7 @@ from daiban.figures import sheets
 from daiban.people.models import Role
 
 from .models import PaymentSheet
-from .scores import AgentRow
+from .scores import COUNTED, AgentRow
 from .services import intact
 
 MONEY = "#,##0.00"
@@ -175,22 +175,7 @@ def ranking(rows: list[AgentRow], title: str) -> bytes:
 
 def _ranking_totals(rows: list[AgentRow]) -> list:
     """The agents' counts added up, and the rates worked out from the sums."""
-    sums = {
-        m: sum(r.counts[m] for r in rows)
-        for m in (
-            "accepted",
-            "completed",
-            "on_time",
-            "work_days",
-            "supplements",
-            "refused",
-            "withdrawn",
-            "rated",
-            "satisfied",
-            "complaints",
-            "rectifications",
-        )
-    }
+    sums = {m: sum(r.counts[m] for r in rows) for m in COUNTED}
 
     def rate(num, den):
         return sums[num] / sums[den] if sums[den] else None
