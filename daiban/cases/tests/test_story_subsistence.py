@@ -1,5 +1,6 @@
 """Issue 15's story in Chromium: 低保 (最低生活保障申请, decided by the county) from the
-inquiry by its common name to the villager reading the result on the tracking page.
+inquiry by its common name to the villager reading the result on the tracking page, then
+complaining and reading the director's written answer.
 The agent on a 360×640 phone, the clerks and the township agent at desks; every handover
 goes where the route's default points."""
 
@@ -19,6 +20,8 @@ from daiban.cases.tests.test_browser import (
     record,
 )
 from daiban.conftest import CHROMIUM
+from daiban.notifications.models import Sms
+from daiban.supervision.models import Complaint
 
 pytestmark = [
     pytest.mark.skipif(
@@ -89,6 +92,26 @@ def test_subsistence_from_alias_to_tracked_result(browser, live_server, shared_w
     villager.fill("input[name=digits]", "0412")
     villager.click("main button")
     villager.wait_for_selector("text=云民低保〔2026〕12号")
+
+    # Not happy: a complaint with a reference number, answered in writing and texted back.
+    villager.click("summary:has-text('我要投诉')")
+    villager.select_option("select[name=about]", "agent")
+    villager.fill("textarea[name=text]", "结果送得太慢")
+    villager.click("form[action$='complain/'] button")
+    complaint = Complaint.objects.get(case=case)
+    villager.wait_for_selector(f"text={complaint.number}")
+    director = Person(browser, live_server, world.director, DESK)
+    director.page.goto(f"{live_server.url}/supervision/")
+    director.page.wait_for_selector(f"text=投诉{complaint.number}")
+    director.page.fill("textarea[name=text]", "已督促代办员当天送达，向您致歉。")
+    director.page.click("form[action*='answer'] button.primary")
+    director.page.wait_for_selector(".msg.success")
+    assert Sms.objects.filter(template="complaint_answered", case=case).count() == 1
+    villager.goto(f"{live_server.url}/track/")
+    villager.fill("input[name=code]", case.tracking_code)
+    villager.fill("input[name=digits]", "0412")
+    villager.click("main button")
+    villager.wait_for_selector("text=已督促代办员当天送达")
     villager.context.close()
-    for person in (agent, civil, carrier):
+    for person in (agent, civil, carrier, director):
         person.close()
