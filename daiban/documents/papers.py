@@ -187,8 +187,9 @@ def receipt(case: Case) -> bytes:
     return render(story, f"受理回执 {case.number}")
 
 
-def entrustment(case: Case) -> bytes:
-    """委托书: the resident entrusts the agent with this one affair."""
+def entrustment(case: Case, id_number: str | None = None) -> bytes:
+    """委托书: the resident entrusts the agent with this one affair. The ID number is masked
+    unless the caller revealed it (documents.views.entrustment records that)."""
     s = styles()
     resident, agent = case.resident, case.agent
     text = markup(
@@ -197,7 +198,7 @@ def entrustment(case: Case) -> bytes:
         "包括代为递交申请材料、代为领取办理结果和退还的原件。委托期限自签字之日起至该事项办结为止。"
         "代办员不得收取任何费用。",
         resident=resident.name,
-        id_number=resident.id_number_masked,
+        id_number=id_number or resident.id_number_masked,
         village=_address(case),
         agent=agent.display_name,
         item=case.item.name,

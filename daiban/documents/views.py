@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
@@ -10,6 +10,9 @@ from daiban.audit import trail
 from daiban.cases.models import HandoverBatch, State, SupplementNotice
 from daiban.cases.scoping import visible_cases
 from daiban.documents import papers
+from daiban.people.services import reveal
+
+FULL_ID_REASON = "打印委托书（含完整身份证号）交承办部门"
 
 
 def pdf_response(content: bytes, filename: str, request=None, obj=None) -> HttpResponse:
@@ -43,8 +46,21 @@ def receipt(request, pk):
 
 @login_required
 def entrustment(request, pk):
+    """Masked by default. Posted from the case page, the letter carries the resident's
+    full ID number, which the department must see: only for those who may reveal it, and
+    every such print is a reveal in the audit trail."""
     case = _case(request, pk)
-    return _pdf(papers.entrustment(case), f"entrustment-{case.pk}.pdf", request, case)
+    id_number = None
+    if request.method == "POST":
+        try:
+            id_number = reveal(
+                case.resident, actor=request.user, field="id_number", reason=FULL_ID_REASON
+            )
+        except PermissionError:
+            raise Http404 from None
+    return _pdf(
+        papers.entrustment(case, id_number=id_number), f"entrustment-{case.pk}.pdf", request, case
+    )
 
 
 @login_required

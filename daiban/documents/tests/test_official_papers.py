@@ -152,3 +152,21 @@ def test_no_stray_spaces_in_the_chinese_sentences(world, replied):
     assert "自愿委托本村代办员韦志强代为办理“粮食直补存折更名”事项" in raw(
         papers.entrustment(replied)
     ).replace("\n", "")
+
+
+def test_the_entrustment_shows_the_full_id_number_only_when_revealed_and_recorded(client, world):
+    from daiban.audit.models import AuditRecord
+
+    case = factories.accepted(world)
+    full = "459901198604120032"
+    client.force_login(world.agent)
+    masked = text_of(client.get(f"/cases/{case.pk}/entrustment.pdf").content)
+    assert full not in masked and "459901********0032" in masked
+    revealed = client.post(f"/cases/{case.pk}/entrustment.pdf")
+    assert revealed.status_code == 200 and full in text_of(revealed.content)
+    record = AuditRecord.objects.filter(action="personal_data.reveal").latest("seq")
+    assert record.username == world.agent.username and record.outcome != "denied"
+    assert record.detail["field"] == "id_number" and "委托书" in record.detail["reason"]
+    client.force_login(world.leader)  # sees the case, may not reveal personal data
+    assert client.post(f"/cases/{case.pk}/entrustment.pdf").status_code == 404
+    assert AuditRecord.objects.filter(action="personal_data.reveal", outcome="denied").exists()
