@@ -1,6 +1,7 @@
 """Form rendering helpers for templates."""
 
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -12,3 +13,24 @@ def with_ids(form, prefix: str):
     Only the ids change; the posted field names stay as the view reads them."""
     form.auto_id = f"{prefix}_%s"
     return form.as_div()
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+@register.simple_tag
+def colon() -> str:
+    """After a label: full-width in Chinese (标签：), ": " in English."""
+    return "：" if _chinese() else ": "
+
+
+@register.simple_tag
+def lp() -> str:
+    """An opening bracket: full-width in Chinese, " (" in English."""
+    return "（" if _chinese() else " ("
+
+
+@register.simple_tag
+def rp() -> str:
+    return "）" if _chinese() else ")"
