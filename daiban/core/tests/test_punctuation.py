@@ -1,7 +1,9 @@
 from django.template import Context, Template
 from django.utils import translation
 
-LABEL = Template('{% load i18n daiban_forms %}{% translate "Rating" %}{% colon %}5{% lp %}x{% rp %}')
+LABEL = Template(
+    '{% load i18n daiban_forms %}{% translate "Rating" %}{% colon %}5{% lp %}x{% rp %}'
+)
 
 
 def test_labels_take_the_punctuation_of_the_language():
