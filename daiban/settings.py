@@ -185,6 +185,8 @@ CONTENT_SECURITY_POLICY = {
 DAIBAN_UPLOAD_MAX_BYTES = env.integer("DAIBAN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The supervision hotline printed at the foot of every paper (监督电话).
 DAIBAN_SUPERVISION_PHONE = env.string("DAIBAN_SUPERVISION_PHONE", "12345")
+# The supplement notice asks for the missing materials within this many working days.
+DAIBAN_SUPPLEMENT_WORKING_DAYS = env.integer("DAIBAN_SUPPLEMENT_WORKING_DAYS", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 DAIBAN_RETENTION_ATTACHMENT_DAYS = env.integer("DAIBAN_RETENTION_ATTACHMENT_DAYS", 730, minimum=30)

@@ -20,6 +20,7 @@ from daiban.documents.pdf import (
     styles,
 )
 from daiban.people.phone import national
+from daiban.workdays.calendar import WorkCalendar
 
 
 def _center(case: Case):
@@ -236,15 +237,20 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
     if notice.note:
         rows.append([str(len(rows)), notice.note, ""])
     pause = "补齐材料前，办理时限暂停计算。" if notice.pauses_clock else ""
+    bring_by = WorkCalendar.load().add(
+        timezone.localdate(notice.issued_at), settings.DAIBAN_SUPPLEMENT_WORKING_DAYS
+    )
     center = _center(case)
     story = [
         *_heading(case, "一次性告知书", paper_number("GZ", case, notice.pk)),
         para(
             markup(
                 "<b>{resident}</b>：您申请办理的“<b>{item}</b>”事项，"
-                "经审查，还需补齐下列材料。现一次性告知如下，请补齐后交本村代办员。{pause}",
+                "经审查，还需补齐下列材料。现一次性告知如下，请于<b>{bring_by}</b>前补齐后"
+                "交本村代办员。{pause}",
                 resident=case.resident.name,
                 item=case.item.name,
+                bring_by=cn_date(bring_by),
                 pause=pause,
             ),
             s["body"],
@@ -256,6 +262,7 @@ def supplement_notice(notice: SupplementNotice) -> bytes:
             [
                 ("受理编号", case.number or "（尚未受理）"),
                 ("告知日期", cn_date(notice.issued_at)),
+                ("补齐期限", cn_date(bring_by)),
                 ("告知人", notice.issued_by.display_name),
                 ("代办员", _agent_line(case)),
                 ("服务中心电话", center.phone if center else ""),

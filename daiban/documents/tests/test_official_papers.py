@@ -170,3 +170,10 @@ def test_the_entrustment_shows_the_full_id_number_only_when_revealed_and_recorde
     client.force_login(world.leader)  # sees the case, may not reveal personal data
     assert client.post(f"/cases/{case.pk}/entrustment.pdf").status_code == 404
     assert AuditRecord.objects.filter(action="personal_data.reveal", outcome="denied").exists()
+
+
+def test_the_supplement_notice_says_by_when_to_bring_the_materials(world, replied):
+    text = text_of(every_paper(world, replied)["supplement"])
+    # issued Wednesday 4 March 2026; ten working days later
+    assert "请于2026年3月18日前补齐" in text.replace("\n", "")
+    assert "补齐期限" in text, text
