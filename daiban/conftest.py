@@ -59,6 +59,24 @@ class World:
     marriage: ServiceItem
 
 
+# Everyone the matrix tests walk, by their World attribute: agents of two villages, the
+# petition agent, clerks, the township agent, directors of two townships, the leader, the
+# county supervisor and the administrator.
+NAMED_PEOPLE = [
+    "agent",
+    "other_agent",
+    "petition_agent",
+    "township_agent",
+    "clerk_finance",
+    "clerk_family_planning",
+    "director",
+    "leader",
+    "other_director",
+    "supervisor",
+    "admin",
+]
+
+
 def at(day: str, hour: int = 10) -> datetime.datetime:
     """An aware time on a calendar day, e.g. at("2026-03-02")."""
     date = datetime.date.fromisoformat(day)

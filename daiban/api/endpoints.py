@@ -24,7 +24,7 @@ from daiban.catalog.models import ServiceItem
 from daiban.catalog.selectors import search_items
 from daiban.core.errors import Invalid
 from daiban.people.models import Role
-from daiban.people.selectors import search_residents, visible_residents
+from daiban.people.selectors import is_number, search_residents, visible_residents
 from daiban.people.services import register_resident
 from daiban.places.models import Department, Hamlet, Village
 
@@ -175,7 +175,7 @@ def resident_out(r) -> dict:
 def list_residents(request, q: str = ""):
     """By name or pinyin initials. A phone or ID number is never taken from the address,
     where it would land in access logs: search for it with POST /residents/search."""
-    if _is_number(q):
+    if is_number(q):
         raise Invalid(
             _("Search by phone or ID number with POST /api/v1/residents/search."),
             {"q": [_("No numbers in the address.")]},
@@ -193,10 +193,6 @@ def list_residents(request, q: str = ""):
 def search_residents_by_body(request, payload: s.ResidentSearchIn):
     """By name, pinyin initials, phone or ID number, sent in the body."""
     return _residents(request.user, payload.q.strip())
-
-
-def _is_number(text: str) -> bool:
-    return sum(c.isdigit() for c in text) >= 4
 
 
 def _residents(user, q: str) -> Mapped:

@@ -10,6 +10,12 @@ from daiban.people.phone import parse_phone
 from daiban.places.models import Village
 
 
+def is_number(text: str) -> bool:
+    """A phone or ID number (or a good part of one): never to be put in an address, where
+    access logs keep it."""
+    return sum(c.isdigit() for c in text) >= 4
+
+
 def residents_with_id_number(raw: str):
     try:
         value = parse_id_number(raw).value

@@ -153,6 +153,29 @@ def _lock_agent(agent: User) -> User:
     return User.objects.select_for_update().get(pk=agent.pk)
 
 
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise Invalid(_("Give the reason."), {"reason": [_("Give the reason in a few words.")]})
+    return reason
+
+
+def _hand_everything_on(kind, agent, to_user, *, actor, at, reason, until=None) -> Succession:
+    """The record of the hand-on, then everything moved, and what moved kept on it."""
+    succession = Succession.objects.create(
+        kind=kind,
+        from_user=agent,
+        to_user=to_user,
+        ordered_by=actor,
+        at=at,
+        reason=reason,
+        until=until,
+    )
+    succession.moved = _hand_on(succession, from_user=agent, to_user=to_user, at=at)
+    succession.save(update_fields=["moved"])
+    return succession
+
+
 @transaction.atomic
 def succeed(
     *,
@@ -175,9 +198,7 @@ def succeed(
             % {"agent": agent, "successor": done.to_user}
         )
     _check(actor, agent, successor)
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise Invalid(_("Give the reason."), {"reason": [_("Give the reason in a few words.")]})
+    reason = _reason(reason)
     if Succession.objects.filter(
         kind=Succession.Kind.STAND_IN, from_user=agent, returned_at__isnull=True
     ).exists():
@@ -185,16 +206,9 @@ def succeed(
             _("%(agent)s is away with a stand-in; end the stand-in first.") % {"agent": agent},
             {"to": [_("End the stand-in first.")]},
         )
-    succession = Succession.objects.create(
-        kind=Succession.Kind.SUCCESSION,
-        from_user=agent,
-        to_user=successor,
-        ordered_by=actor,
-        at=at,
-        reason=reason,
+    succession = _hand_everything_on(
+        Succession.Kind.SUCCESSION, agent, successor, actor=actor, at=at, reason=reason
     )
-    succession.moved = _hand_on(succession, from_user=agent, to_user=successor, at=at)
-    succession.save(update_fields=["moved"])
     post = _post(agent)
     post.status, post.left_on, post.leaving_reason = (
         Post.Status.LEFT,
@@ -248,22 +262,12 @@ def stand_in(
             % {"agent": agent, "stand_in": open_one.to_user}
         )
     _check(actor, agent, stand_in)
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise Invalid(_("Give the reason."), {"reason": [_("Give the reason in a few words.")]})
+    reason = _reason(reason)
     if until < timezone.localdate(at):
         raise Invalid(_("The period ends in the past."), {"until": [_("A later date.")]})
-    succession = Succession.objects.create(
-        kind=Succession.Kind.STAND_IN,
-        from_user=agent,
-        to_user=stand_in,
-        ordered_by=actor,
-        at=at,
-        reason=reason,
-        until=until,
+    succession = _hand_everything_on(
+        Succession.Kind.STAND_IN, agent, stand_in, actor=actor, at=at, reason=reason, until=until
     )
-    succession.moved = _hand_on(succession, from_user=agent, to_user=stand_in, at=at)
-    succession.save(update_fields=["moved"])
     post = _post(agent)
     post.status = Post.Status.AWAY
     post.save(update_fields=["status"])

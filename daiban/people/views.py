@@ -18,7 +18,12 @@ from daiban.people.forms import ResidentForm, SuccessionForm
 from daiban.people.idnumber import parse_id_number
 from daiban.people.models import AGENT_ROLES, Role, Succession, User
 from daiban.people.phone import parse_phone
-from daiban.people.selectors import likely_duplicates, search_residents, visible_residents
+from daiban.people.selectors import (
+    is_number,
+    likely_duplicates,
+    search_residents,
+    visible_residents,
+)
 from daiban.people.services import register_resident
 from daiban.places.models import Village
 
@@ -40,11 +45,6 @@ def _villages(user):
     return Village.objects.all()
 
 
-def _is_number(text: str) -> bool:
-    """A phone or ID number (or a good part of one): never to be put in an address."""
-    return sum(c.isdigit() for c in text) >= 4
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def search(request):
@@ -54,7 +54,7 @@ def search(request):
     number is not searched."""
     source = request.POST if request.method == "POST" else request.GET
     text = source.get("q", "").strip()
-    refused = request.method == "GET" and _is_number(text)
+    refused = request.method == "GET" and is_number(text)
     if refused:
         messages.warning(
             request, _("Type a phone or ID number in the search box; it is not taken from links.")
@@ -67,7 +67,7 @@ def search(request):
         request,
         "people/search.html",
         {
-            "q": "" if _is_number(text) else text,
+            "q": "" if is_number(text) else text,
             "searched": bool(text),
             "found": found[:SEARCH_LIMIT],
             "next": _next(request) or "",

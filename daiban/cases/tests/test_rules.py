@@ -8,6 +8,7 @@ from daiban.cases.inputs import Missing
 from daiban.cases.models import Case, Event, State
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
+from daiban.conftest import NAMED_PEOPLE
 from daiban.core.errors import Forbidden, NotAllowed
 
 STATES = [
@@ -243,19 +244,7 @@ def test_a_stale_copy_of_the_case_gets_a_conflict(world):
 # (cases/steps.py) allows the case's state, and shows a step's form only when offered;
 # the API refuses, and changes nothing, whenever the declaration forbids the state.
 
-PEOPLE = [
-    "agent",
-    "other_agent",
-    "petition_agent",
-    "township_agent",
-    "clerk_finance",
-    "clerk_family_planning",
-    "director",
-    "leader",
-    "other_director",
-    "supervisor",
-    "admin",
-]
+PEOPLE = NAMED_PEOPLE
 
 # The address each offered step's link or form posts to on the case page.
 PAGE_URLS = {

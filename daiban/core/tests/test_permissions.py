@@ -11,23 +11,11 @@ from daiban.cases import attachments, lifecycle
 from daiban.cases.models import Case, Rating
 from daiban.cases.selectors import complete_checklist
 from daiban.cases.tests import factories
-from daiban.conftest import verified_login
+from daiban.conftest import NAMED_PEOPLE, verified_login
 from daiban.people.services import register_resident
 from daiban.people.tests.test_security import _png
 
-ROLES = [
-    "agent",
-    "other_agent",
-    "petition_agent",
-    "township_agent",
-    "clerk_finance",
-    "clerk_family_planning",
-    "director",
-    "leader",
-    "other_director",
-    "supervisor",
-    "admin",
-]
+ROLES = NAMED_PEOPLE
 
 # Who sees each case (everyone else gets 404 on every page of it).
 SEES = {
