@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "daiban.register",
     "daiban.api",
     "daiban.open311",
+    "daiban.offline",
     "daiban.rollout",
     "huey.contrib.djhuey",
     "daiban.demo",
@@ -187,6 +188,9 @@ DAIBAN_UPLOAD_MAX_BYTES = env.integer("DAIBAN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024
 DAIBAN_SUPERVISION_PHONE = env.string("DAIBAN_SUPERVISION_PHONE", "12345")
 # The supplement notice asks for the missing materials within this many working days.
 DAIBAN_SUPPLEMENT_WORKING_DAYS = env.integer("DAIBAN_SUPPLEMENT_WORKING_DAYS", 10, minimum=1)
+# Work captured on a phone with no signal (issue 21) is accepted with its captured time for
+# this many days; older, it is entered on the case page with a note.
+DAIBAN_OFFLINE_MAX_DAYS = env.integer("DAIBAN_OFFLINE_MAX_DAYS", 7, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DAIBAN_UPLOAD_MAX_BYTES + 1024 * 1024
 DAIBAN_RETENTION_ATTACHMENT_DAYS = env.integer("DAIBAN_RETENTION_ATTACHMENT_DAYS", 730, minimum=30)
@@ -207,6 +211,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "daiban.portal.views.public_context",
                 "daiban.workdays.notice.calendar_notice",
+                "daiban.offline.context.offline",
             ],
         },
     },

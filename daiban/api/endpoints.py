@@ -11,6 +11,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from daiban.api import schemas as s
+from daiban.api.captured import captured_at, stale
+from daiban.api.errors import body as error_body
 from daiban.api.idempotency import idempotent
 from daiban.api.models import IdempotentRequest
 from daiban.api.paging import Mapped, Pages
@@ -92,6 +94,7 @@ def case_detail(case: Case) -> dict:
                 "seq": e.seq,
                 "action": e.action,
                 "at": e.at,
+                "recorded_at": e.recorded_at,
                 "actor": e.actor.username if e.actor else None,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
@@ -226,8 +229,23 @@ def create_resident(request, payload: s.ResidentIn):
             uid=uid,
         )
     except ValidationError as exc:
+        twin = _registered_twin(request.user, payload.id_number, exc)
+        if twin is not None:
+            # Registered meanwhile (or by someone else): the server's masked record, so a
+            # phone's offline queue can use it instead (issue 21).
+            return 409, {
+                **error_body("resident_exists", exc.message_dict["id_number"][0]),
+                "resident": resident_out(twin),
+            }
         raise Invalid(exc.messages[0], exc.message_dict) from None
     return 201, resident_out(resident)
+
+
+def _registered_twin(user, id_number: str, exc: ValidationError):
+    """The resident already registered with this ID number, if the caller may see them."""
+    if "id_number" not in getattr(exc, "error_dict", {}):
+        return None
+    return search_residents(visible_residents(user), id_number).select_related("village").first()
 
 
 @router.get(
@@ -274,6 +292,10 @@ def create_inquiry(request, payload: s.InquiryIn):
     if village is None:
         raise Invalid(_("Give the resident."), {"resident": [_("Required for your role.")]})
     item = get_object_or_404(ServiceItem, code=payload.item) if payload.item else None
+    try:
+        uid = uuid.UUID(payload.uid) if payload.uid else None
+    except ValueError:
+        raise Invalid(_("uid is not a UUID."), {"uid": [_("Not a UUID.")]}) from None
     inquiry = lifecycle.record_inquiry(
         actor=request.user,
         village=village,
@@ -282,6 +304,8 @@ def create_inquiry(request, payload: s.InquiryIn):
         item=item,
         resident=resident,
         asker_name=payload.asker_name,
+        uid=uid,
+        at=captured_at(request.user, payload.at),
     )
     return 201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question}
 
@@ -348,7 +372,12 @@ def create_case(request, payload: s.CaseIn):
     if not payload.duplicate_ok and not retry:
         duplicates.refuse_duplicate(resident, item, uid)  # 409 naming the open case
     case = lifecycle.start_case(
-        actor=request.user, resident=resident, item=item, inquiry=inquiry, uid=uid
+        actor=request.user,
+        resident=resident,
+        item=item,
+        inquiry=inquiry,
+        uid=uid,
+        at=captured_at(request.user, payload.at),
     )
     return 201, _done(case.pk)
 
@@ -365,6 +394,12 @@ def _step(path: str, schema, call):
     @idempotent
     def step(request, case_id: s.Id, payload: schema):
         case = _case(request, case_id)
+        if isinstance(payload, s.CapturedStep):
+            # Captured offline: the time bounded, and the case as the agent saw it (issue 21).
+            payload.at = captured_at(request.user, payload.at)
+            why = stale(case, at=payload.at, version=payload.version)
+            if why:
+                return 409, {**error_body("case_changed", why), "case": case_out(case)}
         call(case, request.user, payload)
         return 200, _done(case.pk)
 
@@ -387,6 +422,7 @@ accept = _step(
         entrustment=EntrustmentIn(
             signed_by=p.signed_by, signed_on=p.signed_on, relation=p.relation
         ),
+        at=p.at,
     ),
 )
 refuse = _step(
@@ -398,7 +434,7 @@ supplement = _step(
     "supplement",
     s.SupplementIn,
     lambda case, user, p: lifecycle.request_supplement(
-        case.pk, actor=user, missing=[Missing(m) for m in p.missing], note=p.note
+        case.pk, actor=user, missing=[Missing(m) for m in p.missing], note=p.note, at=p.at
     ),
 )
 resume = _step("resume", Empty, lambda case, user, p: lifecycle.resume(case.pk, actor=user))
@@ -434,13 +470,15 @@ result = _step(
 reply = _step(
     "reply",
     s.ReplyIn,
-    lambda case, user, p: lifecycle.reply(case.pk, actor=user, signed_by=p.signed_by, note=p.note),
+    lambda case, user, p: lifecycle.reply(
+        case.pk, actor=user, signed_by=p.signed_by, note=p.note, at=p.at
+    ),
 )
 close = _step(
     "close",
     s.CloseIn,
     lambda case, user, p: lifecycle.close(
-        case.pk, actor=user, method=p.method, rating=p.rating, note=p.note
+        case.pk, actor=user, method=p.method, rating=p.rating, note=p.note, at=p.at
     ),
 )
 withdraw = _step(

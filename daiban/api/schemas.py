@@ -44,6 +44,20 @@ class ItemDetailOut(ItemOut):
     materials: list[MaterialOut]
 
 
+class Captured(Schema):
+    """Sent later from a phone's offline queue: when it was captured, with its time zone
+    (bounded: daiban/api/captured.py). Deadlines count from it. Empty: now."""
+
+    at: datetime.datetime | None = None
+
+
+class CapturedStep(Captured):
+    """A step captured offline also says which version of the case the agent saw; another
+    version on the server is a 409 carrying the server's case."""
+
+    version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+
+
 class ResidentIn(Schema):
     name: str
     id_number: str
@@ -66,12 +80,13 @@ class ResidentSearchIn(Schema):
     q: str = Field(max_length=100)
 
 
-class InquiryIn(Schema):
+class InquiryIn(Captured):
     question: str
     answer: str = ""
     resident: Id | None = None
     item: str | None = None  # item code
     asker_name: str = ""
+    uid: str | None = None
 
 
 class InquiryOut(Schema):
@@ -90,7 +105,7 @@ class WaitingInquiryOut(Schema):
     from_hotline: bool
 
 
-class CaseIn(Schema):
+class CaseIn(Captured):
     resident: Id
     item: str
     inquiry: Id | None = None
@@ -121,6 +136,7 @@ class EventOut(Schema):
     seq: int
     action: str
     at: datetime.datetime
+    recorded_at: datetime.datetime
     actor: str | None
     from_state: str
     to_state: str
@@ -153,7 +169,7 @@ class ReceivedIn(Schema):
     copies: Count = 0
 
 
-class AcceptIn(Schema):
+class AcceptIn(CapturedStep):
     received: list[ReceivedIn]
     signed_by: str
     signed_on: datetime.date
@@ -164,7 +180,7 @@ class ReasonIn(Schema):
     reason: str
 
 
-class SupplementIn(Schema):
+class SupplementIn(CapturedStep):
     missing: list[Id]
     note: str = ""
 
@@ -186,12 +202,12 @@ class ResultIn(Schema):
     document_no: str = ""
 
 
-class ReplyIn(Schema):
+class ReplyIn(CapturedStep):
     signed_by: str
     note: str = ""
 
 
-class CloseIn(Schema):
+class CloseIn(CapturedStep):
     method: str
     rating: Annotated[int, Field(ge=1, le=5)] | None = None
     note: str = ""

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.security import SessionAuth
 
 from daiban.api import errors
 from daiban.api.auth import TokenAuth
@@ -11,7 +12,11 @@ api = NinjaAPI(
     version="1",
     description="The village proxy-service system. Authenticate with `Authorization: Bearer <token>` "
     "(tokens are issued in the admin). Every POST accepts an `Idempotency-Key` header.",
-    auth=TokenAuth(),
+    # A token first; else the page's own session with its CSRF token (checked by SessionAuth),
+    # so the offline pages (daiban/offline) sync through the same endpoints, scoping and
+    # Idempotency-Key handling as every other client. The session middlewares (second
+    # factor, first password) run before it.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url=None,  # our own page below: Swagger UI needs inline scripts our CSP forbids
     urls_namespace="api",
 )
