@@ -75,6 +75,7 @@ def main():
             ("register resident", "/residents/new/"),
             ("case page", f"/cases/{open_case.pk}/"),
             ("handover", "/handover/"),
+            ("offline shell", "/offline/"),
         ],
         "dc_finance": [("queue", "/")]
         + ([("case page", f"/cases/{clerk_hop.case_id}/")] if clerk_hop else []),
@@ -103,6 +104,17 @@ def main():
             worst = max(worst, total)
             flag = "" if total <= LIMIT else "  OVER 60 KB"
             print(f"{username:<15} {name:<20} {raw:>8} {html_gz:>8} {assets:>10} {total:>9}{flag}")
+    # What the offline shell adds once (issue 21): its service worker, the manifest, and the
+    # snapshot it keeps of the agent's villagers, open cases and guide.
+    client = Client()
+    client.force_login(User.objects.get(username="dachang_agent"))
+    for name, path in [
+        ("service worker", "/sw.js?u=1"),
+        ("manifest", "/offline/manifest.webmanifest"),
+        ("snapshot", "/offline/snapshot.json"),
+    ]:
+        body = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-CN").content
+        print(f"{'dachang_agent':<15} {name:<20} {len(body):>8} {gz(body):>8}")
     print(f"heaviest page: {worst} bytes ({worst / 1024:.1f} KB) of {LIMIT // 1024} KB allowed")
 
 
