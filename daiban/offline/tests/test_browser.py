@@ -221,3 +221,46 @@ def test_a_villager_registered_meanwhile_is_a_conflict_resolved_by_using_the_rec
     case = Case.objects.get(resident=world.resident)
     assert case.state == State.IN_PROGRESS
     context.close()
+
+
+STORES = """async () => ({
+    databases: (await indexedDB.databases()).map(d => d.name),
+    caches: await caches.keys(),
+})"""
+
+
+def test_the_idle_time_out_forgets_the_villagers_and_logout_wipes_everything(
+    browser, live_server, shared_world
+):
+    world = shared_world
+    context, page = log_in(browser, live_server, world.agent)
+    open_shell(page, live_server)
+    user = world.agent.pk
+    held = page.evaluate(STORES)
+    assert f"daiban-offline-u{user}" in held["databases"] and held["caches"]
+
+    # Offline, after the idle time-out: the copy of the villagers is gone; what was
+    # captured and not sent stays.
+    context.set_offline(True)
+    capture_villager(page, "韦小宝", NEW_ID)
+    page.evaluate(f"() => localStorage.setItem('daiban-seen-u{user}', '1')")
+    page.reload()
+    page.wait_for_selector("[data-status]:not([hidden])")
+    assert page.locator("[data-resident-list] li").count() == 0
+    assert entries(page, "pending") == 1
+    page.wait_for_function("async () => (await caches.keys()).length == 0")
+
+    # Online again and logged out: the browser drops the site's storage and caches.
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/offline/")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-queue] [data-state=done]').length == 1",
+        timeout=20000,
+    )
+    page.wait_for_function("() => navigator.serviceWorker.controller")
+    page.click("form[data-logout] button")
+    page.wait_for_url("**/login/**")
+    left = page.evaluate(STORES)
+    assert not any(d.startswith("daiban-offline-") for d in left["databases"])
+    assert left["caches"] == []
+    context.close()

@@ -29,8 +29,9 @@
   // Idle time-out: past it, the copy of the villagers and the guide is deleted from this
   // phone (entries not yet sent stay: they are the villagers' affairs) and the page asks
   // for a login with a connection.
+  // Online, the server has just vouched for the session by sending this page.
   const seen = Number(localStorage.getItem(seenKey) || 0);
-  window.DaibanIdle = seen && Date.now() - seen > idle;
+  window.DaibanIdle = !navigator.onLine && seen > 0 && Date.now() - seen > idle;
   if (window.DaibanIdle) {
     window.DaibanStore.drop(user, "snapshot").catch(function () {});
     if (window.caches) {

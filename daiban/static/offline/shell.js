@@ -385,6 +385,8 @@
 
   async function start() {
     route();
+    // Ask the browser not to evict the queue under storage pressure (it survives reboots).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
     if (window.DaibanIdle) { await S.drop(USER, "snapshot"); }
     else await fetchSnapshot();
     await reload();
