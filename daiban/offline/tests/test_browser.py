@@ -264,3 +264,37 @@ def test_the_idle_time_out_forgets_the_villagers_and_logout_wipes_everything(
     assert not any(d.startswith("daiban-offline-") for d in left["databases"])
     assert left["caches"] == []
     context.close()
+
+
+def test_a_step_on_a_case_changed_meanwhile_is_shown_with_the_servers_version_and_resolved(
+    browser, live_server, shared_world
+):
+    from daiban.cases import lifecycle
+    from daiban.cases.tests import factories
+
+    world = shared_world
+    case = factories.back_with_agent(world)  # the agent holds the result for the villager
+    context, page = log_in(browser, live_server, world.agent, service_workers="block")
+    open_shell(page, live_server, worker=False)
+    context.set_offline(True)
+    page.click("a[href='#cases']")
+    page.click("[data-cases] li button")  # the one step offered: the result handed over
+    page.fill("#s-signed", "胡建荣")
+    page.click("[data-form=step] button.primary")
+    page.wait_for_selector("#queue:not([hidden])")
+
+    # Meanwhile the center puts a warning on the case: another version.
+    lifecycle.note(case.pk, actor=None, action=Event.Action.WARNING, text="催办")
+    case.refresh_from_db()
+    context.set_offline(False)
+    page.wait_for_selector("[data-queue] [data-state=conflict]", timeout=20000)
+    shown = page.inner_text("[data-queue] [data-state=conflict]")
+    assert f"v{case.version}" in shown and case.number in shown
+    assert Case.objects.get(pk=case.pk).state == State.RESULT_READY  # nothing applied
+
+    page.click("[data-queue] [data-state=conflict] button.primary")  # apply it now
+    page.wait_for_selector("[data-queue] [data-state=done]", timeout=20000)
+    case.refresh_from_db()
+    assert case.state == State.REPLIED
+    assert case.events.filter(action=Event.Action.REPLIED).count() == 1
+    context.close()
