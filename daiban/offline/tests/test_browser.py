@@ -40,7 +40,7 @@ def open_shell(page, live_server, *, worker=True):
     if worker:
         # Installed, its files cached, and in control of the page.
         page.wait_for_function(
-            "() => navigator.serviceWorker && navigator.serviceWorker.controller"
+            "() => navigator.serviceWorker && navigator.serviceWorker.controller", timeout=60000
         )
     page.wait_for_function("() => document.querySelectorAll('#c-item option').length > 1")
 
@@ -56,6 +56,7 @@ def capture_villager(page, name, id_number, phone="13977161234"):
 
 def capture_case(page, item):
     page.click("a[href='#new-case']")
+    check_phone_layout(page)
     local = page.eval_on_selector(
         "#c-resident", "s => [...s.options].find(o => o.value.startsWith('local:')).value"
     )
@@ -63,6 +64,7 @@ def capture_case(page, item):
     page.select_option("#c-item", item.code)
     for box in page.query_selector_all("[data-materials] input[type=checkbox]"):
         box.check()
+    check_phone_layout(page)
     page.fill("#c-signed", "本人签字")
     page.click("[data-form=case] button.primary")
     page.wait_for_selector("#slip:not([hidden])")
@@ -79,7 +81,7 @@ def check_phone_layout(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width}px wide"
     small = page.evaluate(
-        """() => [...document.querySelectorAll('button, .button, input:not([type=hidden]):not([type=checkbox]), select, textarea, .tabs a')]
+        """() => [...document.querySelectorAll('button, .button, input:not([type=hidden]):not([type=checkbox]), select, textarea, .tabs a, summary, label.tick')]
              .filter(e => e.offsetParent !== null)
              .filter(e => e.getBoundingClientRect().height < 44)
              .map(e => e.outerHTML.slice(0, 80))"""
@@ -111,7 +113,9 @@ def test_capture_offline_reopen_and_sync_once_with_the_captured_time(
     )
     page.click("a[href='#guide']")
     assert world.passbook.name in page.inner_text("[data-guide]")
+    check_phone_layout(page)
     page.click("a[href='#residents']")
+    check_phone_layout(page)
     residents = page.inner_text("[data-resident-list]")
     assert "胡建荣" in residents and "459901198604120032" not in residents
     page.click("a[href='#queue']")

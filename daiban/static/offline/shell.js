@@ -80,7 +80,7 @@
     const form = $("[data-form=case]");
     const chosen = item(form.item.value);
     $("[data-materials]", form).replaceChildren(...(chosen ? chosen.materials : []).map((m) =>
-      el("label", {}, el("input", {type: "checkbox", name: "material", value: String(m.id)}), " " + describe(m))));
+      el("label", {class: "tick"}, el("input", {type: "checkbox", name: "material", value: String(m.id)}), " " + describe(m))));
     verdict();
   }
 
@@ -114,7 +114,7 @@
     $$("[data-for]", form).forEach((d) => { d.hidden = d.dataset.for !== step; });
     const chosen = item(c.item);
     $("[data-missing]", form).replaceChildren(...(chosen ? chosen.materials : []).map((m) =>
-      el("label", {}, el("input", {type: "checkbox", name: "missing", value: String(m.id)}), " " + m.name)));
+      el("label", {class: "tick"}, el("input", {type: "checkbox", name: "missing", value: String(m.id)}), " " + m.name)));
     location.hash = "#step";
   }
 
