@@ -13,6 +13,7 @@ from daiban.cases.models import Case
 from daiban.core.downloads import XLSX
 from daiban.core.periods import period
 from daiban.evaluation.scores import read_scheme
+from daiban.people.models import Role
 
 from . import charts, report, selectors
 
@@ -24,6 +25,10 @@ def _int(request, name: str) -> int | None:
 
 def scope_or_403(request) -> selectors.Scope:
     scope = selectors.scope_for(request.user, _int(request, "township"))
+    if scope is None and request.user.role == Role.ADMINISTRATOR:
+        raise PermissionDenied(
+            _("There are several counties: choose a township to see its county.")
+        )
     if scope is None:
         raise PermissionDenied(_("Figures are for directors, leaders and the county."))
     return scope
@@ -173,7 +178,11 @@ def cases(request):
     # The page's ids first, from the indexes alone; then those 50 cases with what the
     # list shows. Joining first would make the database sort every match of the county.
     page = Paginator(found.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
-    by_pk = Case.objects.select_related("item", "village", "resident").in_bulk(list(page))
+    by_pk = (
+        Case.objects.restrict(request.user, "view")
+        .select_related("item", "village", "resident")
+        .in_bulk(list(page))
+    )
     rows = [by_pk[pk] for pk in page]
     return render(
         request,
