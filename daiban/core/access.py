@@ -74,7 +74,7 @@ def restricted(label: str, user, action: str = VIEW) -> models.QuerySet:
 
 # The last part of a module's name that serves people or runs unattended: a read of a
 # scoped model started there goes through `restrict` or says `unrestricted`.
-SURFACES = ("views", "endpoints", "tasks", "lookup", "tracking", "auth")
+SURFACES = ("views", "endpoints", "tasks", "sweeps", "lookup", "tracking", "auth")
 
 
 def _is_surface(module: str) -> bool:
