@@ -25,6 +25,9 @@ with contextlib.suppress(PermissionError):  # someone else's directory: theirs t
 
 DEBUG = env.boolean("DAIBAN_DEBUG", False)
 TESTING = env.boolean("DAIBAN_TESTING", False)
+# A view, API endpoint or task that reads a scoped model without `core.access` raises
+# (on in the tests; off in production, where the rules still apply).
+DAIBAN_ACCESS_GUARD = env.boolean("DAIBAN_ACCESS_GUARD", TESTING)
 
 
 def _dev_secret(file_name: str, make) -> str:

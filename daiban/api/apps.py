@@ -6,3 +6,9 @@ class ApiConfig(AppConfig):
     name = "daiban.api"
     label = "api"
     verbose_name = _("JSON API")
+
+    def ready(self):
+        # Who sees which API tokens (core.access).
+        from daiban.api import access
+
+        access.register()

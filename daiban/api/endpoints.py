@@ -114,7 +114,10 @@ def _case(request, case_id: int) -> Case:
 
 
 def _done(case_id: int) -> dict:
-    return case_detail(Case.objects.select_related("item", "village").get(pk=case_id))
+    # The case a step just changed, found through `_case` before the step.
+    return case_detail(
+        Case.objects.unrestricted().select_related("item", "village").get(pk=case_id)
+    )
 
 
 # ─── Catalog ─────────────────────────────────────────────────────────────────
@@ -261,10 +264,8 @@ def waiting_inquiries(request):
     from daiban.cases.models import Inquiry
 
     user = request.user
-    waiting = Inquiry.objects.filter(answer="", case__isnull=True)
-    if user.role == Role.CENTER_DIRECTOR:
-        waiting = waiting.filter(village__township_id=user.township_id)
-    elif user.role != Role.ADMINISTRATOR:
+    waiting = Inquiry.objects.restrict(user, "view").filter(answer="", case__isnull=True)
+    if user.role not in (Role.CENTER_DIRECTOR, Role.ADMINISTRATOR):
         waiting = waiting.filter(agent=user)
     return [
         {
@@ -358,7 +359,11 @@ def create_case(request, payload: s.CaseIn):
     if payload.inquiry:
         from daiban.cases.models import Inquiry
 
-        inquiry = get_object_or_404(Inquiry, pk=payload.inquiry, village=resident.village)
+        inquiry = get_object_or_404(
+            Inquiry.objects.restrict(request.user, "view"),
+            pk=payload.inquiry,
+            village=resident.village,
+        )
     try:
         uid = uuid.UUID(payload.uid) if payload.uid else None
     except ValueError:

@@ -4,6 +4,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from daiban.core.access import RestrictedManager
 from daiban.people.models import User
 
 
@@ -21,6 +22,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("API token")

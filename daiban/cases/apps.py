@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "daiban.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        # Who sees which cases and their rows (core.access).
+        from daiban.cases import access
+
+        access.register()

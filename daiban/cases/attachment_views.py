@@ -35,7 +35,9 @@ def upload(request, pk):
 @login_required
 def download(request, pk, attachment_pk):
     case = get_object_or_404(visible_cases(request.user), pk=pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+    attachment = get_object_or_404(
+        Attachment.objects.restrict(request.user, "view"), pk=attachment_pk, case=case
+    )
     try:
         content = attachments.read(attachment, actor=request.user)
     except PermissionError:

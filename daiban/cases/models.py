@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daiban.catalog.models import ServiceItem, ServiceItemVersion
+from daiban.core.access import RestrictedManager
 from daiban.people.models import Resident, User
 from daiban.places.models import Department, Township, Village
 
@@ -50,6 +51,8 @@ class Inquiry(models.Model):
     question = models.TextField(_("question"))
     answer = models.TextField(_("answer"), blank=True)
     asked_at = models.DateTimeField(_("asked at"))
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("inquiry")
@@ -93,6 +96,8 @@ class Case(models.Model):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("case")
@@ -255,6 +260,8 @@ class HandoverBatch(models.Model):
     sent_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("handed over at"))
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("handover list")
         verbose_name_plural = _("handover lists")
@@ -315,6 +322,8 @@ class Paper(models.Model):
     )
     held_since = models.DateTimeField(_("held since"))
     returned_at = models.DateTimeField(_("returned at"), null=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         ordering = ["case", "id"]
@@ -428,6 +437,8 @@ class Rating(models.Model):
     recorded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     void = models.BooleanField(_("set aside on appeal"), default=False)
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
@@ -463,6 +474,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("scan")

@@ -27,7 +27,13 @@ def find_for_tracking(code: str, last_four: str) -> Case | None:
     last_four = (last_four or "").strip()
     if len(code) != 10 or len(last_four) != 4 or not last_four.isdigit():
         return None
-    case = Case.objects.filter(tracking_code=code).select_related("item", "resident").first()
+    # The public look-up: nobody is logged in; the code and the digits are the key.
+    case = (
+        Case.objects.unrestricted()
+        .filter(tracking_code=code)
+        .select_related("item", "resident")
+        .first()
+    )
     if case is None or not case.resident.phone_masked.endswith(last_four):
         return None
     return case

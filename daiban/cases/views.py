@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from daiban.cases import attachments, forms, handover, hooks, lifecycle, rules
 from daiban.cases.inputs import Missing
-from daiban.cases.models import Attachment, Case, HandoverBatch, Paper, Rating, State
+from daiban.cases.models import Attachment, Case, HandoverBatch, Rating, State
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
 from daiban.cases.steps import EXTENDABLE
@@ -143,7 +143,7 @@ def _step(request, pk, done: str, call, make_form=None):
 
 def _held_papers(case):
     hop = open_hop(case)
-    papers = Paper.objects.filter(case=case, returned_at__isnull=True)
+    papers = case.papers.filter(returned_at__isnull=True)
     if hop is not None:
         papers = papers.filter(
             holder_user_id=hop.holder_user_id, holder_department_id=hop.holder_department_id
@@ -322,7 +322,9 @@ def handover_batch(request):
 @login_required
 def batch(request, pk):
     batch = get_object_or_404(
-        HandoverBatch.objects.select_related("sent_by"), pk=pk, sent_by=request.user
+        HandoverBatch.objects.restrict(request.user, "view").select_related("sent_by"),
+        pk=pk,
+        sent_by=request.user,
     )
     hops = batch.hops.select_related("case", "case__item", "case__resident", "holder_department")
     return render(request, "cases/batch.html", {"batch": batch, "hops": hops})

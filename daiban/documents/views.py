@@ -86,10 +86,10 @@ def refusal(request, pk):
 
 @login_required
 def handover_list(request, pk):
-    batch = get_object_or_404(HandoverBatch.objects.select_related("sent_by__village"), pk=pk)
-    visible = visible_cases(request.user).filter(hops__batch=batch)
-    if batch.sent_by_id != request.user.id and not visible.exists():
-        return get_object_or_404(HandoverBatch, pk=0)
+    batch = get_object_or_404(
+        HandoverBatch.objects.restrict(request.user, "view").select_related("sent_by__village"),
+        pk=pk,
+    )
     return _pdf(papers.handover_list(batch), f"handover-{batch.pk}.pdf", request, batch)
 
 

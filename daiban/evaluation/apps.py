@@ -6,3 +6,9 @@ class EvaluationConfig(AppConfig):
     name = "daiban.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation and subsidies")
+
+    def ready(self):
+        # Who sees which payment sheets (core.access).
+        from daiban.evaluation import access
+
+        access.register()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from daiban.core.access import RestrictedManager
 from daiban.people.models import User
 from daiban.places.models import County, Township, Village
 
@@ -167,6 +168,8 @@ class PaymentSheet(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     digest = models.CharField(_("fingerprint of the approved lines"), max_length=64, blank=True)
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("payment sheet")
         verbose_name_plural = _("payment sheets")
@@ -231,6 +234,8 @@ class PaymentLine(models.Model):
     subsidy_fen = models.PositiveBigIntegerField(_("transport subsidy (fen)"))
     fund_share_fen = models.PositiveBigIntegerField(_("share of the fund (fen)"))
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+
+    objects = RestrictedManager()
 
     class Meta:
         ordering = ["sheet", "village__code", "-role"]  # the village agent, then the petition agent

@@ -111,13 +111,9 @@ def _when(text: str | None) -> datetime.datetime | None:
 
 
 def _sheets_for(user):
-    sheets = PaymentSheet.objects.select_related("township", "prepared_by", "approved_by")
-    if user.role in figures.LEADERS:
-        return sheets.filter(township_id=user.township_id)
-    if user.role in figures.COUNTY_VIEWERS:
-        scope = figures.scope_for(user)
-        return sheets.filter(township__county=scope.county) if scope else sheets.none()
-    return sheets.none()
+    return PaymentSheet.objects.restrict(user, "view").select_related(
+        "township", "prepared_by", "approved_by"
+    )
 
 
 @login_required
@@ -234,7 +230,8 @@ def mine(request):
             (label, start, next((r for r in rows if r.agent.pk == user.pk), None), len(rows))
         )
     paid = (
-        PaymentLine.objects.filter(agent=user, sheet__status=PaymentSheet.Status.APPROVED)
+        PaymentLine.objects.restrict(user, "view")
+        .filter(agent=user, sheet__status=PaymentSheet.Status.APPROVED)
         .select_related("sheet")
         .order_by("-sheet__month")[:12]
     )

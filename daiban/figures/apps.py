@@ -18,3 +18,8 @@ class FiguresConfig(AppConfig):
 
         # Inside the step's transaction, under its row lock: the tallies commit with it.
         hooks.subscribe(hooks.IN_STEP, _refresh)
+
+        # Who sees which monthly reports (core.access).
+        from daiban.figures import access
+
+        access.register()

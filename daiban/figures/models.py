@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from daiban.cases.models import Case
 from daiban.catalog.models import ServiceItem
+from daiban.core.access import RestrictedManager
 from daiban.people.models import User
 from daiban.places.models import Township, Village
 
@@ -135,6 +136,8 @@ class MonthlyReport(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True)
     received_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
     received_at = models.DateTimeField(_("received at"), null=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("monthly report")

@@ -155,18 +155,9 @@ def county_board(
 
 def visible_reports(user: User):
     """Reports of the township (its director and leader) or the county (the county)."""
-    reports = MonthlyReport.objects.select_related(
+    return MonthlyReport.objects.restrict(user, "view").select_related(
         "township", "submitted_by", "signed_by", "received_by"
     )
-    if not user.is_authenticated:
-        return reports.none()
-    if user.role in selectors.LEADERS:
-        return reports.filter(township_id=user.township_id)
-    if user.role in selectors.COUNTY_VIEWERS:
-        if user.role == Role.ADMINISTRATOR:
-            return reports
-        return reports.filter(township__county_id=user.county_id)
-    return reports.none()
 
 
 def lines(report: MonthlyReport) -> list[tuple[str, object, str]]:

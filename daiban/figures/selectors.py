@@ -48,7 +48,7 @@ def scope_for(user: User, township_id: int | None = None) -> Scope | None:
         township = user.township
         return Scope(county=township.county, township=township)
     if user.role in COUNTY_VIEWERS:
-        county = user.county or County.objects.order_by("pk").first()
+        county = user.county or _administered_county(township_id)
         if county is None:
             return None
         township = None
@@ -56,6 +56,17 @@ def scope_for(user: User, township_id: int | None = None) -> Scope | None:
             township = county.townships.filter(pk=township_id).first()
         return Scope(county=county, township=township)
     return None
+
+
+def _administered_county(township_id: int | None) -> County | None:
+    """The administrator belongs to no county: the county of the township asked for, or
+    the only county there is; never one picked for them among several."""
+    if township_id:
+        township = Township.objects.select_related("county").filter(pk=township_id).first()
+        if township is not None:
+            return township.county
+    counties = list(County.objects.order_by("pk")[:2])
+    return counties[0] if len(counties) == 1 else None
 
 
 class Figures(dict):

@@ -173,7 +173,11 @@ def cases(request):
     # The page's ids first, from the indexes alone; then those 50 cases with what the
     # list shows. Joining first would make the database sort every match of the county.
     page = Paginator(found.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
-    by_pk = Case.objects.select_related("item", "village", "resident").in_bulk(list(page))
+    by_pk = (
+        Case.objects.restrict(request.user, "view")
+        .select_related("item", "village", "resident")
+        .in_bulk(list(page))
+    )
     rows = [by_pk[pk] for pk in page]
     return render(
         request,

@@ -13,3 +13,8 @@ class Open311Config(AppConfig):
 
         # Requests filed through the hotline wait on the agent's home page.
         hooks.add_to_agent_home("hotline", waiting_for)
+
+        # Who sees which Open311 requests (core.access).
+        from daiban.open311 import access
+
+        access.register()

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from daiban.api.models import hash_key
 from daiban.cases.models import Inquiry
+from daiban.core.access import RestrictedManager
 
 
 class ApiKey(models.Model):
@@ -37,6 +38,8 @@ class ServiceRequest(models.Model):
     phone_encrypted = models.TextField(blank=True)
     address_string = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedManager()
 
     @property
     def service_request_id(self) -> str:

@@ -13,7 +13,6 @@ from daiban.catalog.models import Group, ServiceItem
 from daiban.core.errors import Invalid, NotAllowed
 from daiban.open311.models import ApiKey, ServiceRequest
 from daiban.people import crypto
-from daiban.people.models import Role
 from daiban.people.phone import national, parse_phone
 from daiban.places.models import Village
 
@@ -106,14 +105,9 @@ def waiting_for(user):
 def visible_requests(user):
     """The responsible agent's own; the center director's township; all for administrators.
     Anything else is treated as missing (404)."""
-    found = ServiceRequest.objects.select_related("inquiry__item", "inquiry__village")
-    if not user.is_authenticated or not user.is_active:
-        return found.none()
-    if user.role == Role.ADMINISTRATOR:
-        return found
-    if user.role == Role.CENTER_DIRECTOR:
-        return found.filter(inquiry__village__township_id=user.township_id)
-    return found.filter(inquiry__agent=user)
+    return ServiceRequest.objects.restrict(user, "view").select_related(
+        "inquiry__item", "inquiry__village"
+    )
 
 
 def reveal_phone(request: ServiceRequest, *, actor) -> str:

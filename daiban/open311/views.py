@@ -248,7 +248,8 @@ def _request_out(sr: ServiceRequest, key: ApiKey | None) -> dict:
 
 
 def _requests(key: ApiKey | None):
-    found = ServiceRequest.objects.select_related(
+    # Anyone may read the public requests (no person, so no access rule): the filter below.
+    found = ServiceRequest.objects.unrestricted().select_related(
         "inquiry__item", "inquiry__village__township", "inquiry__case"
     )
     # Petitions are not offered any more; one filed before stays with the key that filed it.
@@ -382,7 +383,7 @@ def request_detail(request, request_id, fmt):
 
 
 def token(request, token, fmt):
-    sr = ServiceRequest.objects.filter(token=token).first()
+    sr = ServiceRequest.objects.unrestricted().filter(token=token).first()  # the caller's secret
     if sr is None:
         return _error(fmt, 404, _("Unknown token."))
     return _respond(

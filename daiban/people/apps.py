@@ -12,3 +12,8 @@ class PeopleConfig(AppConfig):
         from daiban.people import succession
 
         succession.register_home_list()
+
+        # Who sees which residents (core.access).
+        from daiban.people import access
+
+        access.register()

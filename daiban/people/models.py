@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from daiban.core.access import RestrictedManager
 from daiban.places.models import County, Department, Hamlet, Township, Village
 
 
@@ -143,6 +144,8 @@ class Resident(models.Model):
     )
     registered_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("resident")

@@ -60,22 +60,8 @@ def _name_keys(text: str):
 
 
 def visible_residents(user):
-    """Residents of the places the person works for."""
-    from daiban.people.models import Role
-
-    residents = Resident.objects.all()
-    if not user.is_authenticated:
-        return residents.none()
-    if user.role == Role.ADMINISTRATOR:
-        return residents
-    if user.village_id:
-        return residents.filter(village_id=user.village_id)
-    township_id = user.covered_township_id
-    if township_id:
-        return residents.filter(village__township_id=township_id)
-    if user.county_id:
-        return residents.filter(village__township__county_id=user.county_id)
-    return residents.none()
+    """Residents of the places the person works for (the rule: `people/access.py`)."""
+    return Resident.objects.restrict(user, "view")
 
 
 def search_residents(residents, text: str):

@@ -148,19 +148,8 @@ REVEALABLE = {"id_number": "id_number_encrypted", "phone": "phone_encrypted"}
 
 
 def may_reveal(actor: User, resident: Resident) -> bool:
-    """Those who serve the resident: the village's agents, the township's director, a
-    clerk holding one of the resident's files, administrators. Not leaders or supervisors."""
-    from daiban.cases.scoping import visible_cases
-
-    if actor.role == Role.ADMINISTRATOR:
-        return True
-    if actor.role in (Role.VILLAGE_AGENT, Role.PETITION_AGENT):
-        return actor.village_id == resident.village_id
-    if actor.role == Role.CENTER_DIRECTOR:
-        return actor.township_id == resident.village.township_id
-    if actor.role in (Role.DEPARTMENT_CLERK, Role.TOWNSHIP_AGENT):
-        return visible_cases(actor).filter(resident=resident).exists()
-    return False
+    """Those who serve the resident (the rule: `people/access.py`)."""
+    return Resident.objects.restrict(actor, "reveal").filter(pk=resident.pk).exists()
 
 
 def reveal(resident: Resident, *, actor: User, field: str, reason: str) -> str:

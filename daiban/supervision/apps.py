@@ -18,3 +18,8 @@ class SupervisionConfig(AppConfig):
         from daiban.supervision.follow_ups import FOLLOWED_UP
 
         hooks.subscribe(hooks.COMMITTED, _follow_up, actions=FOLLOWED_UP)
+
+        # Who sees which supervision rows (core.access).
+        from daiban.supervision import access
+
+        access.register()

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from daiban.cases.models import Case, Hop, Rating
+from daiban.core.access import RestrictedManager
 from daiban.people.models import User
 
 
@@ -50,6 +51,8 @@ class Complaint(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
@@ -88,6 +91,8 @@ class Supervision(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True)
     closing_note = models.TextField(_("closing note"), blank=True)
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("supervision")
         verbose_name_plural = _("supervisions")
@@ -122,6 +127,8 @@ class Extension(models.Model):
     )
     decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True)
+
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("extension")
@@ -162,6 +169,8 @@ class Rectification(models.Model):
     recontact_note = models.TextField(_("what the resident said"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True)
 
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
@@ -186,3 +195,5 @@ class Appeal(models.Model):
     decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True)
     decision = models.TextField(_("decision"), blank=True)
+
+    objects = RestrictedManager()

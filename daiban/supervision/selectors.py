@@ -34,7 +34,8 @@ def alert_counts(user, today=None) -> list[dict]:
 
 def open_supervisions(user):
     return (
-        Supervision.objects.filter(case__in=visible_cases(user), status__in=["open", "answered"])
+        Supervision.objects.restrict(user, "view")
+        .filter(status__in=["open", "answered"])
         .select_related("case__item", "case__village", "assignee", "complaint")
         .order_by("-level", "answer_due", "pk")
     )
@@ -42,26 +43,32 @@ def open_supervisions(user):
 
 def my_supervisions(user):
     # Scoped like the rest: an item assigned before its case left the person's sight stays hidden.
-    return Supervision.objects.filter(
-        assignee=user, status="open", case__in=visible_cases(user)
-    ).select_related("case__item", "case__village", "complaint")
+    return (
+        Supervision.objects.restrict(user, "view")
+        .filter(assignee=user, status="open")
+        .select_related("case__item", "case__village", "complaint")
+    )
 
 
 def pending_extensions(user):
-    return Extension.objects.filter(case__in=visible_cases(user), status="pending").select_related(
-        "case__item", "requested_by"
+    return (
+        Extension.objects.restrict(user, "view")
+        .filter(status="pending")
+        .select_related("case__item", "requested_by")
     )
 
 
 def pending_appeals(user):
-    return Appeal.objects.filter(
-        rating__case__in=visible_cases(user), status="pending"
-    ).select_related("rating__case__item", "filed_by")
+    return (
+        Appeal.objects.restrict(user, "view")
+        .filter(status="pending")
+        .select_related("rating__case__item", "filed_by")
+    )
 
 
 def rectifications(user):
     return (
-        Rectification.objects.filter(case__in=visible_cases(user))
+        Rectification.objects.restrict(user, "view")
         .select_related("case__item", "case__village", "owner", "rating")
         .order_by("status", "due_date", "pk")
     )

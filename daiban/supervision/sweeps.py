@@ -42,8 +42,11 @@ def run(today: datetime.date) -> dict:
     for hop in hops.iterator(chunk_size=500):
         start = timezone.localdate(hop.started_at)
         _check(calendar, today, hop.case, hop, f"hop:{hop.seq}", start, hop.due_date, counts, fired)
-    cases = Case.objects.filter(state__in=RUNNING, due_date__isnull=False).select_related(
-        "item", "agent", "township"
+    # The nightly sweep watches every running case, whoever holds it (core.access).
+    cases = (
+        Case.objects.unrestricted()
+        .filter(state__in=RUNNING, due_date__isnull=False)
+        .select_related("item", "agent", "township")
     )
     for case in cases.iterator(chunk_size=500):
         start = timezone.localdate(case.accepted_at)
@@ -114,9 +117,12 @@ def _check(calendar, today, case, hop, target, start, due, counts, fired) -> Non
 def escalate(today: datetime.date) -> int:
     """Unanswered supervision past its answer date climbs one level."""
     escalated = 0
-    late = Supervision.objects.filter(
-        status=Supervision.Status.OPEN, answer_due__lt=today
-    ).select_related("case__township", "alert", "complaint")
+    # Every late one, whoever answers it.
+    late = (
+        Supervision.objects.unrestricted()
+        .filter(status=Supervision.Status.OPEN, answer_due__lt=today)
+        .select_related("case__township", "alert", "complaint")
+    )
     for supervision in late:
         running = supervision.case.state not in (State.CLOSED, State.WITHDRAWN, State.REFUSED)
         if (running or supervision.complaint) and not services.next_level(
@@ -125,9 +131,11 @@ def escalate(today: datetime.date) -> int:
             # The top of the case's chain: it stays open with its assignee, still on the
             # board, rather than climbing to nobody.
             continue
-        moved = Supervision.objects.filter(
-            pk=supervision.pk, status=Supervision.Status.OPEN
-        ).update(status=Supervision.Status.ESCALATED)
+        moved = (
+            Supervision.objects.unrestricted()
+            .filter(pk=supervision.pk, status=Supervision.Status.OPEN)
+            .update(status=Supervision.Status.ESCALATED)
+        )
         if not moved:
             continue
         if (
@@ -151,7 +159,9 @@ def remind_ratings(calendar, today: datetime.date) -> int:
         invitation
         for invitation in RatingInvitation.objects.filter(reminded_on__isnull=True)
         # An agent's note is no answer: the villager is still reminded.
-        .exclude(case__in=Rating.objects.filter(source__in=Rating.COUNTED).values("case"))
+        .exclude(
+            case__in=Rating.objects.unrestricted().filter(source__in=Rating.COUNTED).values("case")
+        )
         .select_related("case__item", "case__resident", "case__agent")
         if calendar.add(invitation.sent_on, settings.DAIBAN_RATING_REMINDER_DAYS) <= today
     ]

@@ -60,8 +60,8 @@ def ledger(request):
     )
 
 
-def _visible(request, model, pk, case_path="case"):
-    return get_object_or_404(model, pk=pk, **{f"{case_path}__in": visible_cases(request.user)})
+def _visible(request, model, pk):
+    return get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
 
 
 @login_required
@@ -106,7 +106,7 @@ def decide_extension(request, pk):
 @login_required
 @require_POST
 def decide_appeal(request, pk):
-    item = _visible(request, Appeal, pk, "rating__case")
+    item = _visible(request, Appeal, pk)
     return _done(
         request,
         lambda: services.decide_appeal(
@@ -160,7 +160,7 @@ def request_extension(request, case_pk):
 @require_POST
 def appeal(request, case_pk):
     case = get_object_or_404(visible_cases(request.user), pk=case_pk)
-    rating = get_object_or_404(Rating, case=case)
+    rating = get_object_or_404(Rating.objects.restrict(request.user, "view"), case=case)
     return _done(
         request,
         lambda: services.file_appeal(
@@ -206,7 +206,8 @@ def rate(request, token):
     case = invitation.case
     context = {"item": case.item.name, "levels": Rating.Level.choices, "token": token}
     # An agent's note is not the villager's answer: the link still asks for it.
-    if Rating.objects.filter(case=case, source__in=Rating.COUNTED).exists():
+    # The invitation's secret token opens its case's rating to the villager.
+    if Rating.objects.unrestricted().filter(case=case, source__in=Rating.COUNTED).exists():
         context["done"] = True
         return render(request, "supervision/rate.html", context)
     if request.method == "POST":
@@ -265,7 +266,11 @@ def complain(request):
 def complaint_receipt(request, case_pk, pk):
     """投诉受理回执 as a PDF, for whoever may open the case (the same 404 otherwise)."""
     case = get_object_or_404(visible_cases(request.user), pk=case_pk)
-    complaint = get_object_or_404(Complaint.objects.select_related("case__item"), pk=pk, case=case)
+    complaint = get_object_or_404(
+        Complaint.objects.restrict(request.user, "view").select_related("case__item"),
+        pk=pk,
+        case=case,
+    )
     return pdf_response(
         papers.complaint_receipt(complaint), f"complaint-{complaint.number}.pdf", request, case
     )

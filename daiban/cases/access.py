@@ -1,0 +1,107 @@
+"""Who sees which cases and the rows that belong to a case (papers, handover lists,
+ratings, scans, inquiries): the rules `core.access` applies for every page, PDF, export
+and API operation. A case outside a person's scope is treated exactly like a case that
+does not exist."""
+
+from django.db.models import Q
+
+from daiban.core import access
+from daiban.people.models import Role
+from daiban.places.models import Department, Township
+
+
+def case_rule(user, action: str) -> Q | None:
+    role = user.role
+    if role == Role.ADMINISTRATOR:
+        return Q()
+    if role == Role.VILLAGE_AGENT:
+        return Q(village_id=user.village_id, is_petition=False)
+    if role == Role.PETITION_AGENT:
+        return Q(village_id=user.village_id, is_petition=True)
+    if role == Role.DEPARTMENT_CLERK:
+        return Q(pk__in=_hops(Q(holder_department_id=user.department_id)))
+    if role == Role.TOWNSHIP_AGENT:
+        # Files of the own department, and every file of the township that goes to the county.
+        return Q(
+            pk__in=_hops(
+                Q(holder_department_id=user.department_id)
+                | Q(
+                    holder_department__level=Department.Level.COUNTY,
+                    case__township_id=user.department.township_id,
+                )
+            )
+        )
+    if role == Role.CENTER_DIRECTOR:
+        return Q(township_id=user.township_id)
+    if role == Role.TOWNSHIP_LEADER:
+        return Q(township_id=user.township_id, is_petition=False)
+    if role == Role.COUNTY_SUPERVISOR:
+        return Q(township_id__in=_townships_of(user), is_petition=False)
+    if role == Role.PETITION_BUREAU:
+        # The county's 信访局 answers for petitions only: the top of the petition line.
+        return Q(township_id__in=_townships_of(user), is_petition=True)
+    return None
+
+
+def _hops(condition: Q):
+    from daiban.cases.models import Hop
+
+    return Hop.objects.filter(condition).values("case_id")
+
+
+def _townships_of(user):
+    """The county's townships as a subquery: with a join to the townships instead, SQLite
+    sorts every case of the county before it can page (measured 0.8 s against 20 ms on
+    300,000 cases)."""
+    return Township.objects.filter(county_id=user.county_id).values("pk")
+
+
+def of_visible_cases(path: str = "case"):
+    """A rule for rows that belong to a case: the person's cases' rows."""
+
+    def rule(user, action: str) -> Q | None:
+        if case_rule(user, action) is None:
+            return None
+        return Q(**{f"{path}__in": access.restricted("cases.Case", user, action).values("pk")})
+
+    return rule
+
+
+def attachment_rule(user, action: str) -> Q | None:
+    """Scans need more than seeing the case: leaders and supervisors never open them."""
+    if user.role in (Role.TOWNSHIP_LEADER, Role.COUNTY_SUPERVISOR):
+        return None
+    return of_visible_cases()(user, action)
+
+
+def inquiry_rule(user, action: str) -> Q | None:
+    """The agent's own questions and the village's; the director's township; all for
+    administrators."""
+    if user.role == Role.ADMINISTRATOR:
+        return Q()
+    if user.role == Role.CENTER_DIRECTOR:
+        return Q(village__township_id=user.township_id)
+    if user.village_id:
+        return Q(agent=user) | Q(village_id=user.village_id)
+    return Q(agent=user)
+
+
+def handover_rule(user, action: str) -> Q | None:
+    """The list's sender, and whoever sees one of the cases on it."""
+    from daiban.cases.models import Hop
+
+    listed = Hop.objects.filter(
+        case__in=access.restricted("cases.Case", user, action).values("pk"), batch__isnull=False
+    )
+    return Q(sent_by=user) | Q(pk__in=listed.values("batch_id"))
+
+
+def register() -> None:
+    from daiban.cases.models import Attachment, Case, HandoverBatch, Inquiry, Paper, Rating
+
+    access.register(Case, case_rule)
+    access.register(Paper, of_visible_cases())
+    access.register(Rating, of_visible_cases())
+    access.register(Attachment, attachment_rule)
+    access.register(Inquiry, inquiry_rule)
+    access.register(HandoverBatch, handover_rule)
