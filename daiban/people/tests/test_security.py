@@ -66,6 +66,38 @@ def test_an_idle_session_ends_after_thirty_minutes(client, world):
         assert response.status_code == 302 and response.url.startswith("/login/")
 
 
+def test_the_session_is_written_at_most_once_a_minute_and_never_for_the_public(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(path):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(path).status_code == 200
+        return [
+            q["sql"]
+            for q in seen.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+
+    assert session_writes("/guide/") == []  # the public guide, nobody signed in
+    assert "sessionid" not in client.cookies
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert login(client, "agent_dachang").status_code == 302
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        assert session_writes("/") == []
+        assert session_writes("/find/") == []
+    with time_machine.travel(start + datetime.timedelta(seconds=90), tick=False):
+        assert len(session_writes("/")) == 1  # renewed: the idle time-out starts again
+        assert session_writes("/find/") == []
+    # Renewed at 1:30, so alive at 31:20 (renewed again), ended at 61:30.
+    with time_machine.travel(start + datetime.timedelta(minutes=30, seconds=80), tick=False):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=61, seconds=30), tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
 def test_supervisors_and_administrators_need_a_second_factor(client, world):
     assert login(client, "supervisor").status_code == 302
     response = client.get("/supervision/")
