@@ -241,7 +241,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "daiban.people.hashers.StaffArgon2PasswordHasher",  # Argon2id, 19 MiB, 2 passes
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "daiban.rollout.hashers.OneTimePasswordHasher",  # generated one-time passwords only
 ]

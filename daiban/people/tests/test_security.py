@@ -54,6 +54,33 @@ def test_passwords_are_argon2_and_must_be_strong(world):
     validate_password("Yanluo-chang-2026")
 
 
+def test_argon2_runs_at_the_chosen_cost_and_older_hashes_are_redone_at_log_in(client, world):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher
+
+    from daiban.people.hashers import StaffArgon2PasswordHasher
+
+    production = ["daiban.people.hashers.StaffArgon2PasswordHasher"]
+    with override_settings(PASSWORD_HASHERS=production):
+        agent = world.agent
+        # A hash from before: the library's defaults (100 MiB, 8 lanes).
+        agent.password = Argon2PasswordHasher().encode("Yanluo-chang-2026", "saltsaltsalt1234")
+        agent.save(update_fields=["password"])
+        assert "$m=102400,t=2,p=8$" in agent.password
+        assert login(client, "agent_dachang", "Yanluo-chang-2026").status_code == 302
+        agent.refresh_from_db()
+        assert agent.password.startswith("argon2$argon2id$")
+        assert "$m=19456,t=2,p=1$" in agent.password
+        assert isinstance(identify_hasher(agent.password), StaffArgon2PasswordHasher)
+        assert agent.check_password("Yanluo-chang-2026")
+        assert not agent.check_password("Yanluo-chang-2025")
+        decoded = StaffArgon2PasswordHasher().decode(agent.password)
+        assert (decoded["memory_cost"], decoded["time_cost"], decoded["parallelism"]) == (
+            19_456,
+            2,
+            1,
+        )
+
+
 def test_an_idle_session_ends_after_thirty_minutes(client, world):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
