@@ -11,7 +11,8 @@ LAST_USED_EVERY = datetime.timedelta(minutes=1)
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = (
-            ApiToken.objects.select_related("user")
+            # The place comes along: an agent's village is read by most requests.
+            ApiToken.objects.select_related("user__village")
             .filter(key_hash=hash_key(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
