@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "daiban.core.middleware.SessionRenewalMiddleware",
     "daiban.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,9 +165,10 @@ AXES_CLIENT_IP_CALLABLE = "daiban.core.client.client_address"
 AXES_HANDLER = "daiban.people.lockout.LockoutHandler"
 DAIBAN_LOGIN_ACCOUNT_LIMIT = env.integer("DAIBAN_LOGIN_ACCOUNT_LIMIT", 20, minimum=5)
 
-# Idle time-out: the session lasts 30 minutes from the last request.
+# Idle time-out: the session lasts 30 minutes from the last request (saved at most once a
+# minute by SessionRenewalMiddleware, not on every page).
 SESSION_COOKIE_AGE = env.integer("DAIBAN_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -247,7 +249,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "daiban.people.hashers.StaffArgon2PasswordHasher",  # Argon2id, 19 MiB, 2 passes
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "daiban.rollout.hashers.OneTimePasswordHasher",  # generated one-time passwords only
 ]

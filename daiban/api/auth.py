@@ -11,9 +11,10 @@ LAST_USED_EVERY = datetime.timedelta(minutes=1)
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = (
-            # Nobody is known yet: the token is what says who it is.
+            # Nobody is known yet: the token is what says who it is. The place comes along:
+            # an agent's village is read by most requests.
             ApiToken.objects.unrestricted()
-            .select_related("user")
+            .select_related("user__village")
             .filter(key_hash=hash_key(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

@@ -89,19 +89,20 @@ def case_detail(case: Case) -> dict:
             }
             for p in custody(case)
         ],
-        "events": [
-            {
-                "seq": e.seq,
-                "action": e.action,
-                "at": e.at,
-                "recorded_at": e.recorded_at,
-                "actor": e.actor.username if e.actor else None,
-                "from_state": e.from_state,
-                "to_state": e.to_state,
-                "note": e.note,
-            }
-            for e in case.events.select_related("actor")
-        ],
+        "events": [event_out(e) for e in case.events.select_related("actor")],
+    }
+
+
+def event_out(e) -> dict:
+    return {
+        "seq": e.seq,
+        "action": e.action,
+        "at": e.at,
+        "recorded_at": e.recorded_at,
+        "actor": e.actor.username if e.actor else None,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "note": e.note,
     }
 
 
@@ -118,6 +119,16 @@ def _done(case_id: int) -> dict:
     return case_detail(
         Case.objects.unrestricted().select_related("item", "village").get(pk=case_id)
     )
+
+
+def _opened(case: Case) -> dict:
+    """The answer to an intake. A case start_case has just opened has no hops or papers
+    and one event, all in hand: the same answer as _done without reading it back (four
+    statements, 42 % of an intake). A case it found from before (the same uid) is read."""
+    event = getattr(case, "created_event", None)
+    if event is None:
+        return _done(case.pk)
+    return {**case_out(case), "hops": [], "papers": [], "events": [event_out(event)]}
 
 
 # ─── Catalog ─────────────────────────────────────────────────────────────────
@@ -352,7 +363,9 @@ def get_custody(request, case_id: s.Id):
 @router.post("/cases", response={201: s.CaseDetailOut, **ERRORS}, tags=["cases"])
 @idempotent
 def create_case(request, payload: s.CaseIn):
-    resident = get_object_or_404(visible_residents(request.user), pk=payload.resident)
+    resident = get_object_or_404(
+        visible_residents(request.user).select_related("village__township"), pk=payload.resident
+    )
     # An item the resident's county switched off is "not found", as on the pages.
     item = get_object_or_404(items_for(county_of_village(resident.village)), code=payload.item)
     inquiry = None
@@ -384,7 +397,7 @@ def create_case(request, payload: s.CaseIn):
         uid=uid,
         at=captured_at(request.user, payload.at),
     )
-    return 201, _done(case.pk)
+    return 201, _opened(case)
 
 
 def _step(path: str, schema, call):

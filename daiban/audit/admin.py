@@ -7,6 +7,7 @@ from daiban.core.admin import ReadOnlyAdmin
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = [
+        "chain",
         "seq",
         "at",
         "username",
@@ -17,5 +18,5 @@ class AuditRecordAdmin(ReadOnlyAdmin):
         "outcome",
         "address",
     ]
-    list_filter = ["action", "outcome"]
+    list_filter = ["action", "outcome", "chain"]
     search_fields = ["username", "object_id", "action"]

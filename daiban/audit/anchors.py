@@ -1,7 +1,8 @@
 """Daily anchors of the audit chain, kept outside the database.
 
 Each line of `AUDIT_ANCHOR_FILE` (default `var/audit-anchors.log`) says which record was
-the chain's last at that moment and its HMAC. The file is opened for appending only;
+a chain's last at that moment and its HMAC; one line per chain (`chain=t12`; the system
+chain's lines name none, as before chains). The file is opened for appending only;
 operations make it append-only (`chattr +a`) and ship it off the machine. A database
 writer who cuts records off the end of the chain and resets its head cannot also
 change the lines already written and shipped, and `audit_verify` compares the two.
@@ -22,7 +23,7 @@ from daiban.audit.models import AuditHead
 logger = logging.getLogger("daiban.audit")
 
 _LINE = re.compile(
-    r"^(?P<at>\S+)\s+seq=(?P<seq>\d+)\s+head=(?P<head>[0-9a-f]{64})(?:\s+key=(?P<key>\S*))?\s*$"
+    r"^(?P<at>\S+)\s+seq=(?P<seq>\d+)\s+head=(?P<head>[0-9a-f]{64})(?:\s+key=(?P<key>\S*))?(?:\s+chain=(?P<chain>\S+))?\s*$"
 )
 
 
@@ -32,6 +33,7 @@ class Anchor:
     seq: int
     head: str
     line: int
+    chain: str = ""
 
 
 def path() -> Path:
@@ -39,25 +41,29 @@ def path() -> Path:
 
 
 def write(now: datetime.datetime | None = None) -> str:
-    """Append the chain's current head to the anchors file; return the line written."""
+    """Append every chain's current head to the anchors file; return the lines written."""
     now = timezone.localtime(now or timezone.now())
-    head, _ = AuditHead.objects.get_or_create(pk=1)
+    AuditHead.objects.get_or_create(chain="")
     from daiban.audit.seal import current_key_id
 
-    line = (
+    key = current_key_id()
+    lines = [
         f"{now.isoformat(timespec='seconds')} seq={head.last_seq} "
-        f"head={head.last_hash} key={current_key_id()}"
-    )
+        f"head={head.last_hash} key={key}" + (f" chain={head.chain}" if head.chain else "")
+        for head in AuditHead.objects.order_by("chain")
+    ]
+    text = "\n".join(lines)
     target = path()
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(descriptor, (line + "\n").encode())
+        os.write(descriptor, (text + "\n").encode())
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-    logger.info("audit anchor %s", line)  # in the worker's log, which operations keep
-    return line
+    for line in lines:
+        logger.info("audit anchor %s", line)  # in the worker's log, which operations keep
+    return text
 
 
 def read() -> tuple[list[Anchor], list[int]]:
@@ -74,5 +80,7 @@ def read() -> tuple[list[Anchor], list[int]]:
             if match is None:
                 unreadable.append(number)
                 continue
-            anchors.append(Anchor(match["at"], int(match["seq"]), match["head"], number))
+            anchors.append(
+                Anchor(match["at"], int(match["seq"]), match["head"], number, match["chain"] or "")
+            )
     return anchors, unreadable

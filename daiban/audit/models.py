@@ -7,7 +7,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class AuditRecord(models.Model):
-    seq = models.BigIntegerField(_("number"), unique=True)
+    # Each township (a county-level office, a county; "" for the system and the public)
+    # keeps its own chain, so writers in different places never wait on one another.
+    chain = models.CharField(_("chain"), max_length=16, blank=True, default="")
+    seq = models.BigIntegerField(_("number"))
     at = models.DateTimeField(_("time"), db_index=True)
     user_id = models.BigIntegerField(_("user id"), null=True)
     username = models.CharField(_("user"), max_length=150, blank=True)
@@ -25,16 +28,22 @@ class AuditRecord(models.Model):
     class Meta:
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        ordering = ["seq"]
+        ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_record_chain_seq")
+        ]
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
+        return (
+            f"{self.chain}#{self.seq} {self.action}" if self.chain else f"#{self.seq} {self.action}"
+        )
 
 
 class AuditHead(models.Model):
-    """The chain's tip, and where it starts after old records were purged (the anchor)."""
+    """A chain's tip, and where it starts after old records were purged (the anchor)."""
 
+    chain = models.CharField(max_length=16, unique=True, default="")
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     anchor_seq = models.BigIntegerField(default=0)

@@ -50,21 +50,28 @@ def current_key_id() -> str:
 
 
 def payload(record) -> str:
-    """The record's own fields as canonical JSON (works on historical models too)."""
+    """The record's own fields as canonical JSON (works on historical models too).
+
+    The chain's name is sealed too, so a record cannot be moved to another chain; the
+    system chain ("") leaves it out, so records from before chains still verify."""
+    fields = {
+        "seq": record.seq,
+        "at": record.at.isoformat(),
+        "user_id": record.user_id,
+        "username": record.username,
+        "place": record.place,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "outcome": record.outcome,
+        "address": record.address,
+        "detail": record.detail,
+    }
+    chain = getattr(record, "chain", "")
+    if chain:
+        fields["chain"] = chain
     return json.dumps(
-        {
-            "seq": record.seq,
-            "at": record.at.isoformat(),
-            "user_id": record.user_id,
-            "username": record.username,
-            "place": record.place,
-            "action": record.action,
-            "object_type": record.object_type,
-            "object_id": record.object_id,
-            "outcome": record.outcome,
-            "address": record.address,
-            "detail": record.detail,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -85,10 +92,12 @@ def seal(prev_hash: str, record, key_id: str | None = None) -> str:
     return _mac(key_id, f"record|{key_id}|{prev_hash}|{payload(record)}")
 
 
-def seal_purge_mark(seq: int, hash_: str, key_id: str | None = None) -> str:
-    """The HMAC of a purge mark: 'records up to `seq` were purged, the last was `hash_`'."""
+def seal_purge_mark(seq: int, hash_: str, key_id: str | None = None, chain: str = "") -> str:
+    """The HMAC of a purge mark: 'records up to `seq` were purged, the last was `hash_`'
+    (in the chain `chain`; the system chain's mark reads as before chains)."""
     key_id = key_id or current_key_id()
-    return _mac(key_id, f"purged|{key_id}|{seq}|{hash_}")
+    where = f"|{chain}" if chain else ""
+    return _mac(key_id, f"purged|{key_id}|{seq}|{hash_}{where}")
 
 
 def matches(expected: str, found: str) -> bool:
@@ -107,7 +116,9 @@ def reseal_legacy(AuditRecord, AuditHead, batch: int = 1000) -> tuple[int, int |
     does not fit it, and leaves that record and the rest unsealed, so `audit_verify`
     names it instead of the reseal laundering a change. Returns (sealed, first broken seq).
     """
-    head = AuditHead.objects.filter(pk=1).first()
+    chained = any(f.name == "chain" for f in AuditHead._meta.fields)
+    heads = AuditHead.objects.filter(chain="") if chained else AuditHead.objects.filter(pk=1)
+    head = heads.first()
     if head is None:
         return 0, None
     key_id = current_key_id()
@@ -120,7 +131,9 @@ def reseal_legacy(AuditRecord, AuditHead, batch: int = 1000) -> tuple[int, int |
     sealed, pending, broken = 0, [], None
     fields = ["prev_hash", "hash", "key_id"]
     for entry in (
-        AuditRecord.objects.filter(seq__gt=head.anchor_seq).order_by("seq").iterator(batch)
+        AuditRecord.objects.filter(seq__gt=head.anchor_seq, **({"chain": ""} if chained else {}))
+        .order_by("seq")
+        .iterator(batch)
     ):
         if entry.key_id:  # sealed already (a rerun)
             old_prev = new_prev = entry.hash
@@ -144,7 +157,7 @@ def reseal_legacy(AuditRecord, AuditHead, batch: int = 1000) -> tuple[int, int |
             pending = []
     AuditRecord.objects.bulk_update(pending, fields)
     if broken is None and head.last_seq == expected - 1 and head.last_hash == old_prev:
-        AuditHead.objects.filter(pk=1).update(last_hash=new_prev)
+        AuditHead.objects.filter(pk=head.pk).update(last_hash=new_prev)
     elif broken is None:
         broken = expected
     return sealed, broken

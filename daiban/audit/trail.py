@@ -33,6 +33,24 @@ def _place(user) -> str:
     return ""
 
 
+def chain_of(user) -> str:
+    """The chain a person's records go to: their township's, else their county's."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if getattr(user, "village_id", None):
+        return f"t{user.village.township_id}"
+    if getattr(user, "department_id", None):
+        department = user.department
+        if department.township_id:
+            return f"t{department.township_id}"
+        return f"c{department.county_id}"
+    if getattr(user, "township_id", None):
+        return f"t{user.township_id}"
+    if getattr(user, "county_id", None):
+        return f"c{user.county_id}"
+    return ""
+
+
 def record(
     action: str,
     *,
@@ -48,16 +66,19 @@ def record(
     if obj is not None:
         object_type, object_id = obj._meta.model_name, obj.pk
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    place = _place(user)
+    chain = chain_of(user)
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head, _ = AuditHead.objects.select_for_update().get_or_create(chain=chain)
         # Microseconds survive every database; the JSON detail must round-trip exactly.
         at = timezone.now()
         entry = AuditRecord(
+            chain=chain,
             seq=head.last_seq + 1,
             at=at,
             user_id=user.pk if authenticated else None,
             username=user.get_username() if authenticated else username,
-            place=_place(user),
+            place=place,
             action=action,
             object_type=object_type,
             object_id=str(object_id or ""),
@@ -69,7 +90,7 @@ def record(
         entry.key_id = seal.current_key_id()
         entry.hash = seal.seal(head.last_hash, entry, entry.key_id)
         entry.save()
-        AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+        AuditHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
 
 
@@ -81,23 +102,48 @@ class Verdict:
     seq: int | None = None
     anchors: int = 0
     notes: list[str] = field(default_factory=list)
+    chain: str = ""
 
 
 def verify() -> Verdict:
-    """Walk the chain from its purge mark with the keys, and compare it with the anchors
+    """Walk every chain from its purge mark with the keys, and compare it with the anchors
     kept outside the database; report the first record that does not fit."""
-    head, _ = AuditHead.objects.get_or_create(pk=1)
+    heads = {head.chain: head for head in AuditHead.objects.all()}
     anchored, unreadable = anchors.read()
     notes = [f"line {n} of {anchors.path()} cannot be read" for n in unreadable]
     if not anchored:
         notes.append(f"no anchors in {anchors.path()}: records cut off the end cannot be seen")
+    by_chain = defaultdict(list)
+    for anchor in anchored:
+        by_chain[anchor.chain].append(anchor)
+    chains = set(heads) | set(by_chain)
+    chains |= set(AuditRecord.objects.order_by().values_list("chain", flat=True).distinct())
+    checked = 0
+    for chain in sorted(chains):
+        head = heads.get(chain)
+        if head is None:  # a chain's head deleted: its records and anchors still count
+            head = AuditHead(chain=chain)
+        verdict = _verify_chain(head, by_chain.get(chain, []), len(anchored), notes)
+        checked += verdict.checked
+        if not verdict.ok:
+            verdict.checked = checked
+            if chain:
+                verdict.problem = f"chain {chain}: {verdict.problem}"
+            return verdict
+    return Verdict(True, checked, anchors=len(anchored), notes=notes)
+
+
+def _verify_chain(head: AuditHead, anchored: list, count: int, notes: list[str]) -> Verdict:
+    chain = head.chain
 
     def broken(checked: int, problem: str, seq: int) -> Verdict:
-        return Verdict(False, checked, problem, seq, len(anchored), notes)
+        return Verdict(False, checked, problem, seq, count, notes, chain)
 
     if head.anchor_seq:
         try:
-            mark = seal.seal_purge_mark(head.anchor_seq, head.anchor_hash, head.anchor_key)
+            mark = seal.seal_purge_mark(
+                head.anchor_seq, head.anchor_hash, head.anchor_key, chain=chain
+            )
         except seal.UnknownKey:
             mark = None
         if mark is None or not seal.matches(mark, head.anchor_mac):
@@ -121,7 +167,7 @@ def verify() -> Verdict:
     expected_seq, prev = head.anchor_seq + 1, head.anchor_hash
     checked = 0
     for entry in (
-        AuditRecord.objects.filter(seq__gt=head.anchor_seq)
+        AuditRecord.objects.filter(chain=chain, seq__gt=head.anchor_seq)
         .order_by("seq")
         .iterator(chunk_size=2000)
     ):
@@ -172,7 +218,7 @@ def verify() -> Verdict:
             f"records {expected_seq} to {head.last_seq} are missing (deleted)",
             expected_seq,
         )
-    return Verdict(True, checked, anchors=len(anchored), notes=notes)
+    return Verdict(True, checked, anchors=count, notes=notes, chain=chain)
 
 
 class PurgeRefused(Exception):
@@ -181,19 +227,31 @@ class PurgeRefused(Exception):
 
 @transaction.atomic
 def purge(before: datetime.date, today: datetime.date | None = None) -> int:
-    """Delete records older than `before`, keeping the chain verifiable from an anchor."""
+    """Delete records older than `before` from every chain, keeping each chain verifiable
+    from a sealed purge mark."""
     today = today or timezone.localdate()
     if before > today - datetime.timedelta(days=KEEP_DAYS):
         raise PurgeRefused(f"records younger than {KEEP_DAYS} days cannot be purged")
     cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
-    head = AuditHead.objects.select_for_update().get(pk=1)
-    last = AuditRecord.objects.filter(at__lt=cutoff).order_by("-seq").first()
-    if last is None:
+    AuditHead.objects.get_or_create(chain="")
+    deleted, through = 0, {}
+    for head in AuditHead.objects.select_for_update().order_by("chain"):
+        last = AuditRecord.objects.filter(chain=head.chain, at__lt=cutoff).order_by("-seq").first()
+        if last is None:
+            continue
+        count, _ = AuditRecord.objects.filter(chain=head.chain, seq__lte=last.seq).delete()
+        deleted += count
+        head.anchor_seq, head.anchor_hash = last.seq, last.hash
+        head.anchor_key = seal.current_key_id()
+        head.anchor_mac = seal.seal_purge_mark(
+            last.seq, last.hash, head.anchor_key, chain=head.chain
+        )
+        head.save(update_fields=["anchor_seq", "anchor_hash", "anchor_key", "anchor_mac"])
+        through[head.chain] = last.seq
+    if not through:
         return 0
-    deleted, _ = AuditRecord.objects.filter(seq__lte=last.seq).delete()
-    head.anchor_seq, head.anchor_hash = last.seq, last.hash
-    head.anchor_key = seal.current_key_id()
-    head.anchor_mac = seal.seal_purge_mark(last.seq, last.hash, head.anchor_key)
-    head.save(update_fields=["anchor_seq", "anchor_hash", "anchor_key", "anchor_mac"])
-    record("audit.purge", detail={"through": last.seq, "before": before.isoformat()}, address="")
+    detail = {"through": through.get(""), "before": before.isoformat()}
+    if set(through) != {""}:
+        detail["chains"] = through
+    record("audit.purge", detail=detail, address="")
     return deleted

@@ -50,7 +50,7 @@ def _attacker_rewrites(digest, *, first_seq=1):
             )
         prev = row.hash
     _sql(
-        "UPDATE audit_audithead SET last_seq = %s, last_hash = %s WHERE id = 1",
+        "UPDATE audit_audithead SET last_seq = %s, last_hash = %s WHERE chain = ''",
         [rows[-1].seq, prev],
     )
 
@@ -122,7 +122,7 @@ def test_records_cut_off_the_end_after_an_anchor_are_found(db, anchor_file):
     fourth = AuditRecord.objects.get(seq=4)
     _sql("DELETE FROM audit_auditrecord WHERE seq >= %s", [5])
     _sql(
-        "UPDATE audit_audithead SET last_seq = %s, last_hash = %s WHERE id = 1",
+        "UPDATE audit_audithead SET last_seq = %s, last_hash = %s WHERE chain = ''",
         [4, fourth.hash],
     )
     verdict = trail.verify()
@@ -147,7 +147,7 @@ def test_anchor_command_appends_and_prints_and_the_file_is_private(db, anchor_fi
     _chain(1, start=2)
     call_command("audit_anchor")
     out = capsys.readouterr().out
-    head = AuditHead.objects.get(pk=1)
+    head = AuditHead.objects.get(chain="")
     assert f"seq=3 head={head.last_hash}" in out
     lines = anchor_file.read_text().splitlines()
     assert len(lines) == 2 and "seq=2 " in lines[0] and "seq=3 " in lines[1]
@@ -186,7 +186,7 @@ def test_a_forged_purge_mark_is_found(db):
     # "Purge" records 1..3 (the reveal among them) without the key.
     _sql("DELETE FROM audit_auditrecord WHERE seq <= %s", [3])
     _sql(
-        "UPDATE audit_audithead SET anchor_seq = %s, anchor_hash = %s WHERE id = 1",
+        "UPDATE audit_audithead SET anchor_seq = %s, anchor_hash = %s WHERE chain = ''",
         [3, third.hash],
     )
     verdict = trail.verify()
@@ -203,7 +203,7 @@ def test_records_from_before_the_keys_are_resealed_unless_they_were_changed(db):
             row.hash = seal.legacy_digest(prev, row)
             row.save()
             prev = row.hash
-        AuditHead.objects.filter(pk=1).update(last_hash=prev)
+        AuditHead.objects.filter(chain="").update(last_hash=prev)
 
     legacy_chain(5)
     assert not trail.verify().ok  # plain hashes are not sealed

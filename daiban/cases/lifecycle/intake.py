@@ -147,6 +147,7 @@ def start_case(
         from_state="",
         to_state=State.PENDING,
     )
+    case.created_event = event  # the API answers from it instead of reading the case back
     trail.record(
         f"case.{Event.Action.CREATED}",
         user=actor,

@@ -54,6 +54,33 @@ def test_passwords_are_argon2_and_must_be_strong(world):
     validate_password("Yanluo-chang-2026")
 
 
+def test_argon2_runs_at_the_chosen_cost_and_older_hashes_are_redone_at_log_in(client, world):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher
+
+    from daiban.people.hashers import StaffArgon2PasswordHasher
+
+    production = ["daiban.people.hashers.StaffArgon2PasswordHasher"]
+    with override_settings(PASSWORD_HASHERS=production):
+        agent = world.agent
+        # A hash from before: the library's defaults (100 MiB, 8 lanes).
+        agent.password = Argon2PasswordHasher().encode("Yanluo-chang-2026", "saltsaltsalt1234")
+        agent.save(update_fields=["password"])
+        assert "$m=102400,t=2,p=8$" in agent.password
+        assert login(client, "agent_dachang", "Yanluo-chang-2026").status_code == 302
+        agent.refresh_from_db()
+        assert agent.password.startswith("argon2$argon2id$")
+        assert "$m=19456,t=2,p=1$" in agent.password
+        assert isinstance(identify_hasher(agent.password), StaffArgon2PasswordHasher)
+        assert agent.check_password("Yanluo-chang-2026")
+        assert not agent.check_password("Yanluo-chang-2025")
+        decoded = StaffArgon2PasswordHasher().decode(agent.password)
+        assert (decoded["memory_cost"], decoded["time_cost"], decoded["parallelism"]) == (
+            19_456,
+            2,
+            1,
+        )
+
+
 def test_an_idle_session_ends_after_thirty_minutes(client, world):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -62,6 +89,38 @@ def test_an_idle_session_ends_after_thirty_minutes(client, world):
     with time_machine.travel(start + datetime.timedelta(minutes=25), tick=False):
         assert client.get("/").status_code == 200  # activity keeps it alive
     with time_machine.travel(start + datetime.timedelta(minutes=56), tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_the_session_is_written_at_most_once_a_minute_and_never_for_the_public(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(path):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(path).status_code == 200
+        return [
+            q["sql"]
+            for q in seen.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+
+    assert session_writes("/guide/") == []  # the public guide, nobody signed in
+    assert "sessionid" not in client.cookies
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert login(client, "agent_dachang").status_code == 302
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        assert session_writes("/") == []
+        assert session_writes("/find/") == []
+    with time_machine.travel(start + datetime.timedelta(seconds=90), tick=False):
+        assert len(session_writes("/")) == 1  # renewed: the idle time-out starts again
+        assert session_writes("/find/") == []
+    # Renewed at 1:30, so alive at 31:20 (renewed again), ended at 61:30.
+    with time_machine.travel(start + datetime.timedelta(minutes=30, seconds=80), tick=False):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=61, seconds=30), tick=False):
         response = client.get("/")
         assert response.status_code == 302 and response.url.startswith("/login/")
 
