@@ -164,6 +164,11 @@ class ReasonIn(Schema):
     reason: str
 
 
+class TransferIn(Schema):
+    to_village: Id
+    reason: str
+
+
 class SupplementIn(Schema):
     missing: list[Id]
     note: str = ""

@@ -5,7 +5,7 @@ A case outside a person's scope is treated exactly like a case that does not exi
 
 from django.db.models import Q, QuerySet
 
-from daiban.cases.models import Case, Hop
+from daiban.cases.models import Case, Hop, Transfer
 from daiban.people.models import Role, User
 from daiban.places.models import Department, Township
 
@@ -36,15 +36,26 @@ def visible_cases(user: User) -> QuerySet[Case]:
         )
         return cases.filter(pk__in=hops.values("case_id"))
     if role == Role.CENTER_DIRECTOR:
-        return cases.filter(township_id=user.township_id)
+        return cases.filter(Q(township_id=user.township_id) | _transferred(user.township_id))
     if role == Role.TOWNSHIP_LEADER:
-        return cases.filter(township_id=user.township_id, is_petition=False)
+        return cases.filter(
+            Q(township_id=user.township_id) | _transferred(user.township_id), is_petition=False
+        )
     if role == Role.COUNTY_SUPERVISOR:
         return cases.filter(township_id__in=_townships_of(user), is_petition=False)
     if role == Role.PETITION_BUREAU:
         # The county's 信访局 answers for petitions only: the top of the petition line.
         return cases.filter(township_id__in=_townships_of(user), is_petition=True)
     return cases.none()
+
+
+def _transferred(township_id: int) -> Q:
+    """A case sent to or from the township: both centers see it and its history."""
+    return Q(
+        pk__in=Transfer.objects.filter(
+            Q(from_township_id=township_id) | Q(to_township_id=township_id)
+        ).values("case_id")
+    )
 
 
 def _townships_of(user: User):
