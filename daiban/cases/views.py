@@ -43,6 +43,7 @@ def home(request):
         own = visible_cases(user).filter(township_id=user.township_id)
         context["rows"], context["rows_total"] = worklist(own, today, SHOWN)
         context["incoming"] = incoming_transfers(user.township_id)
+        context.update(hooks.director_home_lists(user, SHOWN))
         context["board"] = holder_board(user.township_id, today)
         template = "cases/home_director.html"
     else:

@@ -6,3 +6,9 @@ class EvaluationConfig(AppConfig):
     name = "daiban.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation and subsidies")
+
+    def ready(self):
+        from daiban.cases import hooks
+        from daiban.evaluation.appraisal import director_home_list
+
+        hooks.add_to_director_home("to_replace", director_home_list)
