@@ -69,7 +69,7 @@ def appraisal_pdf(township: Township, year: int) -> bytes:
             paper.para(center.name if center else township.name, s["subtitle"]),
             paper.para(title, s["title"]),
             paper.gap(),
-            paper.grid(rows, [8, 18, 16, 12, 11, 11, 13, 12, 14, 40, 15]),
+            paper.grid(rows, [8, 18, 18, 13, 10, 11, 13, 12, 14, 38, 15]),
             paper.gap(6),
             paper.para(_("Commendation list (excellent, approved)"), s["body"]),
             paper.para("、".join(commended) if commended else _("None this year."), s["body"]),
