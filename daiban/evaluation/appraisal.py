@@ -98,7 +98,11 @@ def propose(
 ) -> tuple[Appraisal, bool]:
     """The director's proposal (again, while not approved). Returns (appraisal, changed)."""
     at = at or timezone.now()
-    agent = User.objects.select_for_update().select_related("village__township").get(pk=agent.pk)
+    agent = (
+        User.objects.select_for_update(of=("self",))
+        .select_related("village__township")
+        .get(pk=agent.pk)
+    )
     township_id = agent.village.township_id if agent.village_id else None
     if agent.role != Role.VILLAGE_AGENT or not may_propose(actor, township_id):
         raise Forbidden(_("The township's center director proposes its agents' yearly grades."))
@@ -111,7 +115,7 @@ def propose(
             _("Write the director's comment in a few words (at most 1000 characters)."),
             {"comment": [_("Write a comment.")]},
         )
-    found = Appraisal.objects.filter(agent=agent, year=year).first()
+    found = Appraisal.objects.select_for_update().filter(agent=agent, year=year).first()
     if found is not None and found.status == Appraisal.Status.APPROVED:
         raise NotAllowed(_("This appraisal was approved already; it no longer changes."))
     if found is not None and (found.grade, found.director_comment) == (grade, comment):

@@ -246,3 +246,24 @@ def test_the_public_tracking_page_says_where_it_went(world):
         steps = [text for _at, text in progress(Case.objects.get(pk=case.pk)).steps]
     assert "sent to another township's service center" in steps
     assert "taken on by the new township's service center" in steps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accept_and_return_at_once_one_wins(shared_world):
+    from daiban.cases.tests.test_concurrency import race
+
+    world = shared_world
+    case = factories.transferring(world)
+    results = race(
+        lambda: lifecycle.accept_transfer(case.pk, actor=world.other_director),
+        lambda: lifecycle.return_transfer(case.pk, actor=world.admin, reason="不属本镇"),
+    )
+    won = [r for r in results if isinstance(r, Case)]
+    assert len(won) == 1, results
+    assert isinstance([r for r in results if not isinstance(r, Case)][0], NotAllowed)
+    transfer = Transfer.objects.get(case=case)
+    assert transfer.status in (Transfer.Status.ACCEPTED, Transfer.Status.RETURNED)
+    assert Event.objects.filter(case=case, action__startswith="transfer_").count() == 2
+    fresh = Case.objects.get(pk=case.pk)
+    accepted = transfer.status == Transfer.Status.ACCEPTED
+    assert fresh.township == (world.other_township if accepted else world.township)

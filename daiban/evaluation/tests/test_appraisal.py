@@ -158,3 +158,22 @@ def test_the_pages_and_the_printed_table(client, world, rated_year):
         heading = _("Commendation list (excellent, approved)")
     for part in (world.village.name, grade, "<b>全年按时办结</b>", "leader", heading):
         assert part.replace(" ", "") in text, part
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approval_and_a_new_proposal_at_once_never_undo_each_other(shared_world):
+    from daiban.cases.tests.test_concurrency import race
+
+    world = shared_world
+    item, _ = _propose(world)
+    results = race(
+        lambda: appraisal.approve(actor=world.leader, appraisal=item.pk, version=item.version),
+        lambda: _propose(world, grade=Grade.COMPETENT, comment="办件量偏少"),
+    )
+    fresh = Appraisal.objects.get(pk=item.pk)
+    if fresh.status == Appraisal.Status.APPROVED:
+        # Approved first: the new proposal was refused; or proposed first: the approval was
+        # refused as stale. Either way what was approved is what the leader saw.
+        assert fresh.grade == Grade.EXCELLENT and isinstance(results[1], NotAllowed), results
+    else:
+        assert fresh.grade == Grade.COMPETENT and isinstance(results[0], Conflict), results
