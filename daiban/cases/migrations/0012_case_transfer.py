@@ -6,47 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_event_agent_reassigned'),
-        ('places', '0002_village_fare_to_county_village_fare_to_township_and_more'),
+        ("cases", "0011_event_agent_reassigned"),
+        ("places", "0002_village_fare_to_county_village_fare_to_township_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='state',
-            field=models.CharField(choices=[('pending', 'awaiting acceptance'), ('awaiting_materials', 'awaiting materials'), ('refused', 'refused'), ('in_progress', 'in progress'), ('result_ready', 'result ready'), ('replied', 'replied'), ('closed', 'closed'), ('withdrawn', 'withdrawn'), ('transferring', 'being transferred to another township')], max_length=20, verbose_name='state'),
+            model_name="case",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "awaiting acceptance"),
+                    ("awaiting_materials", "awaiting materials"),
+                    ("refused", "refused"),
+                    ("in_progress", "in progress"),
+                    ("result_ready", "result ready"),
+                    ("replied", "replied"),
+                    ("closed", "closed"),
+                    ("withdrawn", "withdrawn"),
+                    ("transferring", "being transferred to another township"),
+                ],
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('created', 'opened'), ('accepted', 'accepted'), ('refused', 'refused'), ('supplement_requested', 'supplement notice issued'), ('resumed', 'materials supplemented, clock resumed'), ('handed_over', 'handed over'), ('received', 'receipt confirmed'), ('recalled', 'hand-over recalled'), ('result_recorded', 'result recorded'), ('replied', 'replied to the resident'), ('closed', 'closed after follow-up'), ('withdrawn', 'withdrawn'), ('papers_returned', 'originals returned'), ('agent_reassigned', 'handed on to another agent'), ('transfer_sent', 'sent to another township'), ('transfer_accepted', 'transfer accepted'), ('transfer_returned', 'transfer returned'), ('warning', 'deadline warning'), ('overdue', 'overdue'), ('supervision_opened', 'supervision opened'), ('supervision_escalated', 'supervision escalated'), ('supervision_answered', 'supervision answered'), ('supervision_closed', 'supervision closed'), ('extension_requested', 'extension requested'), ('extension_decided', 'extension decided'), ('rated', 'rated by the resident'), ('complaint', 'complaint received'), ('rectification_opened', 'rectification opened'), ('rectification_closed', 'rectification closed'), ('appeal_filed', 'rating appealed'), ('appeal_decided', 'appeal decided')], max_length=30, verbose_name='action'),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "opened"),
+                    ("accepted", "accepted"),
+                    ("refused", "refused"),
+                    ("supplement_requested", "supplement notice issued"),
+                    ("resumed", "materials supplemented, clock resumed"),
+                    ("handed_over", "handed over"),
+                    ("received", "receipt confirmed"),
+                    ("recalled", "hand-over recalled"),
+                    ("result_recorded", "result recorded"),
+                    ("replied", "replied to the resident"),
+                    ("closed", "closed after follow-up"),
+                    ("withdrawn", "withdrawn"),
+                    ("papers_returned", "originals returned"),
+                    ("agent_reassigned", "handed on to another agent"),
+                    ("transfer_sent", "sent to another township"),
+                    ("transfer_accepted", "transfer accepted"),
+                    ("transfer_returned", "transfer returned"),
+                    ("warning", "deadline warning"),
+                    ("overdue", "overdue"),
+                    ("supervision_opened", "supervision opened"),
+                    ("supervision_escalated", "supervision escalated"),
+                    ("supervision_answered", "supervision answered"),
+                    ("supervision_closed", "supervision closed"),
+                    ("extension_requested", "extension requested"),
+                    ("extension_decided", "extension decided"),
+                    ("rated", "rated by the resident"),
+                    ("complaint", "complaint received"),
+                    ("rectification_opened", "rectification opened"),
+                    ("rectification_closed", "rectification closed"),
+                    ("appeal_filed", "rating appealed"),
+                    ("appeal_decided", "appeal decided"),
+                ],
+                max_length=30,
+                verbose_name="action",
+            ),
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('pending', 'awaiting acceptance'), ('awaiting_materials', 'awaiting materials'), ('refused', 'refused'), ('in_progress', 'in progress'), ('result_ready', 'result ready'), ('replied', 'replied'), ('closed', 'closed'), ('withdrawn', 'withdrawn'), ('transferring', 'being transferred to another township')], max_length=20)),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('sent_at', models.DateTimeField(verbose_name='sent at')),
-                ('status', models.CharField(choices=[('pending', 'waiting for the receiving center'), ('accepted', 'accepted'), ('returned', 'returned')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(null=True, verbose_name='decided at')),
-                ('decision_note', models.TextField(blank=True, verbose_name='note')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='cases.case')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.township')),
-                ('from_village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.village')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.township')),
-                ('to_village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.village', verbose_name='to village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting acceptance"),
+                            ("awaiting_materials", "awaiting materials"),
+                            ("refused", "refused"),
+                            ("in_progress", "in progress"),
+                            ("result_ready", "result ready"),
+                            ("replied", "replied"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                            ("transferring", "being transferred to another township"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("sent_at", models.DateTimeField(verbose_name="sent at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for the receiving center"),
+                            ("accepted", "accepted"),
+                            ("returned", "returned"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(null=True, verbose_name="decided at")),
+                ("decision_note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.township",
+                    ),
+                ),
+                (
+                    "from_village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.village",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.township",
+                    ),
+                ),
+                (
+                    "to_village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.village",
+                        verbose_name="to village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer',
-                'verbose_name_plural': 'transfers',
-                'ordering': ['case', 'sent_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('case',), name='one_pending_transfer')],
+                "verbose_name": "transfer",
+                "verbose_name_plural": "transfers",
+                "ordering": ["case", "sent_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("case",),
+                        name="one_pending_transfer",
+                    )
+                ],
             },
         ),
     ]

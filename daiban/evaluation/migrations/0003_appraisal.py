@@ -6,39 +6,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0002_min_response_rate'),
-        ('places', '0003_village_station'),
+        ("evaluation", "0002_min_response_rate"),
+        ("places", "0003_village_station"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appraisal',
+            name="Appraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score of the year')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures of the year')),
-                ('villager_comments', models.JSONField(default=list, verbose_name="villagers' comments")),
-                ('grade', models.CharField(choices=[('excellent', 'excellent'), ('competent', 'competent'), ('basic', 'basically competent'), ('incompetent', 'incompetent')], max_length=12, verbose_name='grade')),
-                ('director_comment', models.TextField(verbose_name="director's comment")),
-                ('status', models.CharField(choices=[('proposed', 'proposed by the director'), ('approved', 'approved by the township leader')], default='proposed', max_length=10, verbose_name='status')),
-                ('proposed_at', models.DateTimeField(verbose_name='proposed at')),
-                ('approved_at', models.DateTimeField(null=True, verbose_name='approved at')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to=settings.AUTH_USER_MODEL)),
-                ('approved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='places.township')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="score of the year",
+                    ),
+                ),
+                ("figures", models.JSONField(default=dict, verbose_name="figures of the year")),
+                (
+                    "villager_comments",
+                    models.JSONField(default=list, verbose_name="villagers' comments"),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "excellent"),
+                            ("competent", "competent"),
+                            ("basic", "basically competent"),
+                            ("incompetent", "incompetent"),
+                        ],
+                        max_length=12,
+                        verbose_name="grade",
+                    ),
+                ),
+                ("director_comment", models.TextField(verbose_name="director's comment")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed by the director"),
+                            ("approved", "approved by the township leader"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="proposed at")),
+                ("approved_at", models.DateTimeField(null=True, verbose_name="approved at")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to="places.township",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual appraisal',
-                'verbose_name_plural': 'annual appraisals',
-                'ordering': ['township', 'year', 'village__code', 'agent_id'],
-                'constraints': [models.UniqueConstraint(fields=('agent', 'year'), name='one_appraisal_per_agent_year')],
+                "verbose_name": "annual appraisal",
+                "verbose_name_plural": "annual appraisals",
+                "ordering": ["township", "year", "village__code", "agent_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agent", "year"), name="one_appraisal_per_agent_year"
+                    )
+                ],
             },
         ),
     ]

@@ -4,30 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0002_village_fare_to_county_village_fare_to_township_and_more'),
+        ("places", "0002_village_fare_to_county_village_fare_to_township_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='village',
-            name='station_allowance',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='What the township pays the station a year for its running costs.', max_digits=9, null=True, verbose_name='yearly office allowance (yuan)'),
+            model_name="village",
+            name="station_allowance",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="What the township pays the station a year for its running costs.",
+                max_digits=9,
+                null=True,
+                verbose_name="yearly office allowance (yuan)",
+            ),
         ),
         migrations.AddField(
-            model_name='village',
-            name='station_equipment',
-            field=models.CharField(blank=True, help_text='What the station has for villagers: a desk, a computer, a printer …', max_length=300, verbose_name='service station equipment'),
+            model_name="village",
+            name="station_equipment",
+            field=models.CharField(
+                blank=True,
+                help_text="What the station has for villagers: a desk, a computer, a printer …",
+                max_length=300,
+                verbose_name="service station equipment",
+            ),
         ),
         migrations.AddField(
-            model_name='village',
-            name='station_phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='service station phone'),
+            model_name="village",
+            name="station_phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="service station phone"),
         ),
         migrations.AddField(
-            model_name='village',
-            name='station_version',
+            model_name="village",
+            name="station_version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]
