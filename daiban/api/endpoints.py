@@ -520,6 +520,32 @@ rate = _step(
 )
 
 
+def _village(pk: int) -> Village:
+    village = Village.objects.filter(pk=pk).first()
+    if village is None:
+        raise Invalid(_("No such village."), {"to_village": [_("Unknown village.")]})
+    return village
+
+
+transfer = _step(
+    "transfer",
+    s.TransferIn,
+    lambda case, user, p: lifecycle.send_transfer(
+        case.pk, actor=user, to_village=_village(p.to_village), reason=p.reason
+    ),
+)
+accept_transfer = _step(
+    "transfer-accept",
+    Empty,
+    lambda case, user, p: lifecycle.accept_transfer(case.pk, actor=user),
+)
+return_transfer = _step(
+    "transfer-return",
+    s.ReasonIn,
+    lambda case, user, p: lifecycle.return_transfer(case.pk, actor=user, reason=p.reason),
+)
+
+
 @router.get("/track", response={200: s.TrackOut, 429: s.ErrorOut, **ERRORS}, tags=["tracking"])
 def track(request, code: str, digits: str):
     """What the public look-up shows (masked name, steps, holder as an office), for a

@@ -180,6 +180,11 @@ class ReasonIn(Schema):
     reason: str
 
 
+class TransferIn(Schema):
+    to_village: Id
+    reason: str
+
+
 class SupplementIn(CapturedStep):
     missing: list[Id]
     note: str = ""

@@ -32,9 +32,11 @@ def case_rule(user, action: str) -> Q | None:
             )
         )
     if role == Role.CENTER_DIRECTOR:
-        return Q(township_id=user.township_id)
+        return Q(township_id=user.township_id) | _transferred(user.township_id)
     if role == Role.TOWNSHIP_LEADER:
-        return Q(township_id=user.township_id, is_petition=False)
+        return (Q(township_id=user.township_id) | _transferred(user.township_id)) & Q(
+            is_petition=False
+        )
     if role == Role.COUNTY_SUPERVISOR:
         return Q(township_id__in=_townships_of(user), is_petition=False)
     if role == Role.PETITION_BUREAU:
@@ -47,6 +49,17 @@ def _hops(condition: Q):
     from daiban.cases.models import Hop
 
     return Hop.objects.filter(condition).values("case_id")
+
+
+def _transferred(township_id: int) -> Q:
+    """A case sent to or from the township: both centers see it and its history."""
+    from daiban.cases.models import Transfer
+
+    return Q(
+        pk__in=Transfer.objects.filter(
+            Q(from_township_id=township_id) | Q(to_township_id=township_id)
+        ).values("case_id")
+    )
 
 
 def _townships_of(user):

@@ -122,6 +122,27 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class TransferForm(forms.Form):
+    """The director sends a case to a village of another township of the county."""
+
+    to_village = forms.ModelChoiceField(label=_("To the village"), queryset=None)
+    reason = forms.CharField(
+        label=_("Why it goes there"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from daiban.places.models import Village
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_village"].queryset = (
+            Village.objects.filter(township__county_id=case.township.county_id)
+            .exclude(township_id=case.township_id)
+            .select_related("township")
+            .order_by("township__code", "code")
+        )
+        self.fields["to_village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+
+
 class SupplementForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})

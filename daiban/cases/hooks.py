@@ -82,3 +82,16 @@ def add_to_agent_home(name: str, rows: Callable) -> None:
 
 def agent_home_lists(user, limit: int) -> dict[str, list]:
     return {name: list(rows(user)[:limit]) for name, rows in _agent_home.items()}
+
+
+# The same for the center director's home, e.g. evaluation's agents flagged for
+# replacement after two 不称职 yearly grades.
+_director_home: dict[str, Callable] = {}
+
+
+def add_to_director_home(name: str, rows: Callable) -> None:
+    _director_home[name] = rows
+
+
+def director_home_lists(user, limit: int) -> dict[str, list]:
+    return {name: list(rows(user)[:limit]) for name, rows in _director_home.items()}

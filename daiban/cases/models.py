@@ -24,6 +24,8 @@ class State(models.TextChoices):
     REPLIED = "replied", _("replied")
     CLOSED = "closed", _("closed")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # Sent to another township's center, which has not yet accepted or returned it.
+    TRANSFERRING = "transferring", _("being transferred to another township")
 
 
 FINAL_STATES = (State.REFUSED, State.CLOSED, State.WITHDRAWN)
@@ -156,6 +158,9 @@ class Event(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         PAPERS_RETURNED = "papers_returned", _("originals returned")
         AGENT_REASSIGNED = "agent_reassigned", _("handed on to another agent")
+        TRANSFER_SENT = "transfer_sent", _("sent to another township")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("transfer accepted")
+        TRANSFER_RETURNED = "transfer_returned", _("transfer returned")
         WARNING = "warning", _("deadline warning")
         OVERDUE = "overdue", _("overdue")
         SUPERVISION_OPENED = "supervision_opened", _("supervision opened")
@@ -480,3 +485,42 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
+
+
+class Transfer(models.Model):
+    """A case sent to another township's center (the villager moved, or the matter belongs
+    there): the receiving director accepts it (it is theirs from then on, with its number
+    and tracking code) or returns it with a reason. Both centers keep seeing the case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the receiving center")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="transfers")
+    from_township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    from_village = models.ForeignKey(Village, models.PROTECT, related_name="+")
+    to_township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    to_village = models.ForeignKey(
+        Village, models.PROTECT, related_name="+", verbose_name=_("to village")
+    )
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    reason = models.TextField(_("reason"))
+    sent_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["case", "sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_transfer"
+            )
+        ]

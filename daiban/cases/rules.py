@@ -25,6 +25,13 @@ def may_take(actor: User, village: Village, item: ServiceItem) -> bool:
     return False
 
 
+def directs(actor: User, township_id: int) -> bool:
+    """The administrator, or the center director of that township (transfers)."""
+    return is_admin(actor) or (
+        actor.role == Role.CENTER_DIRECTOR and actor.township_id == township_id
+    )
+
+
 def holds(actor: User, held, township_id: int) -> bool:
     """Whether the actor holds `held` (a hop's file or a paper) and may act on it."""
     if is_admin(actor):

@@ -197,3 +197,14 @@ def queue_case_ids(user) -> QuerySet:
             case__township_id=user.department.township_id,
         )
     return hops.filter(condition).values("case_id")
+
+
+def incoming_transfers(township_id: int):
+    """Cases another township sent here, waiting for the director to accept or return."""
+    from daiban.cases.models import Transfer
+
+    return (
+        Transfer.objects.filter(to_township_id=township_id, status=Transfer.Status.PENDING)
+        .select_related("case__item", "case__resident", "from_township", "to_village")
+        .order_by("sent_at", "pk")
+    )

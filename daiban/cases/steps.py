@@ -110,6 +110,12 @@ def _supplement(who: Who) -> bool:
     return who.holds  # in progress
 
 
+def _decides_transfer(who: Who) -> bool:
+    """The receiving center's director (or the administrator) decides a transfer."""
+    transfer = who.case.transfers.filter(status="pending").only("to_township_id").first()
+    return transfer is not None and rules.directs(who.actor, transfer.to_township_id)
+
+
 OPEN = (State.PENDING, State.AWAITING_MATERIALS)
 MOVING = (State.IN_PROGRESS, State.RESULT_READY)
 
@@ -245,6 +251,36 @@ REGISTRY: dict[str, Step] = {
             _("hand on to another agent"),
             tuple(State),
             Event.Action.AGENT_REASSIGNED,
+        ),
+        Step(
+            # To another township's center (cases/lifecycle/transferring.py).
+            "send_transfer",
+            _("transfer to another township"),
+            (State.PENDING, State.IN_PROGRESS),
+            Event.Action.TRANSFER_SENT,
+            offer=lambda who: (
+                not who.case.is_petition and rules.directs(who.actor, who.case.township_id)
+            ),
+            page="the transfer form",
+            public=_("sent to another township's service center"),
+        ),
+        Step(
+            "accept_transfer",
+            _("accept the transfer"),
+            (State.TRANSFERRING,),
+            Event.Action.TRANSFER_ACCEPTED,
+            offer=_decides_transfer,
+            page="the accept-transfer button",
+            public=_("taken on by the new township's service center"),
+        ),
+        Step(
+            "return_transfer",
+            _("return the transfer"),
+            (State.TRANSFERRING,),
+            Event.Action.TRANSFER_RETURNED,
+            offer=_decides_transfer,
+            page="the return-transfer form",
+            public=_("transfer returned to the first service center"),
         ),
         Step("note", _("add to the history"), tuple(State), ""),
     ]

@@ -16,7 +16,14 @@ from daiban.cases import attachments, forms, handover, hooks, lifecycle, rules
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Attachment, Case, HandoverBatch, Rating, State
 from daiban.cases.scoping import visible_cases
-from daiban.cases.selectors import custody, holder_board, open_hop, queue_case_ids, worklist
+from daiban.cases.selectors import (
+    custody,
+    holder_board,
+    incoming_transfers,
+    open_hop,
+    queue_case_ids,
+    worklist,
+)
 from daiban.cases.steps import EXTENDABLE
 from daiban.core.errors import CaseError
 from daiban.people.models import Role
@@ -33,7 +40,10 @@ def home(request):
         context["queue"], context["queue_total"] = worklist(in_queue, today, SHOWN)
         template = "cases/home_clerk.html"
     elif user.role == Role.CENTER_DIRECTOR:
-        context["rows"], context["rows_total"] = worklist(visible_cases(user), today, SHOWN)
+        own = visible_cases(user).filter(township_id=user.township_id)
+        context["rows"], context["rows_total"] = worklist(own, today, SHOWN)
+        context["incoming"] = incoming_transfers(user.township_id)
+        context.update(hooks.director_home_lists(user, SHOWN))
         context["board"] = holder_board(user.township_id, today)
         template = "cases/home_director.html"
     else:
@@ -92,6 +102,13 @@ def detail(request, pk):
         context["close_form"] = forms.CloseForm(rating=rating)
     if steps & {"withdraw"}:
         context["withdraw_form"] = forms.ReasonForm()
+    if "send_transfer" in steps:
+        context["transfer_form"] = forms.TransferForm(case=case)
+    if "return_transfer" in steps:
+        context["return_transfer_form"] = forms.ReasonForm()
+    context["transfers"] = case.transfers.select_related(
+        "from_village", "to_village", "from_township", "to_township", "sent_by", "decided_by"
+    )
     if "request_supplement" in steps and case.item_version:
         context["supplement_form"] = forms.SupplementForm(materials=case.item_version.materials)
     mine = [p for p in outstanding if rules.holds(request.user, p, case.township_id)]
@@ -328,3 +345,40 @@ def batch(request, pk):
     )
     hops = batch.hops.select_related("case", "case__item", "case__resident", "holder_department")
     return render(request, "cases/batch.html", {"batch": batch, "hops": hops})
+
+
+@login_required
+@require_POST
+def send_transfer(request, pk):
+    return _step(
+        request,
+        pk,
+        _("Sent to the other township; its center director accepts or returns it."),
+        lambda case, user, data: lifecycle.send_transfer(
+            case, actor=user, to_village=data["to_village"], reason=data["reason"]
+        ),
+        lambda case, post: forms.TransferForm(post, case=case),
+    )
+
+
+@login_required
+@require_POST
+def accept_transfer(request, pk):
+    return _step(
+        request,
+        pk,
+        _("Transfer accepted: the case is this township's now; the new agent confirms the file."),
+        lambda case, user, data: lifecycle.accept_transfer(case, actor=user),
+    )
+
+
+@login_required
+@require_POST
+def return_transfer(request, pk):
+    return _step(
+        request,
+        pk,
+        _("Transfer returned to the first center."),
+        lambda case, user, data: lifecycle.return_transfer(case, actor=user, reason=data["reason"]),
+        lambda case, post: forms.ReasonForm(post),
+    )

@@ -167,6 +167,9 @@ def build_places() -> County:
                 name=village_name,
                 station_address=f"{village_name}办公楼代办站",
                 station_hours="每天 8:00-18:00，农忙时电话预约",
+                station_phone=f"+86776{int(township.code[6:9]) % 10}62{v:04d}",
+                station_equipment="办公桌椅、电脑、打印机、档案柜、群众休息长椅",
+                station_allowance=1200,
                 km_to_township=km_t,
                 km_to_county=km_c,
                 # Bus or motorbike-taxi fares, round trip; the last village of each township

@@ -341,6 +341,37 @@ def hu_jianrong_story(staff: Staff, now: datetime.datetime) -> list[Case]:
     return cases
 
 
+def transfer_story(staff: Staff, now: datetime.datetime) -> Case | None:
+    """One 大厂 villager moved to another township: the director sends the case there, and
+    the receiving center has not yet decided (the demo's case waiting as transferring)."""
+    village = Village.objects.get(name="大厂村委会")
+    case = None
+    for state in (State.IN_PROGRESS, State.PENDING):  # one of a state's several: all stay
+        candidates = Case.objects.filter(
+            township_id=village.township_id, state=state, is_petition=False
+        ).order_by("pk")
+        if Case.objects.filter(state=state).count() >= 2:
+            case = candidates.first()
+        if case is not None:
+            break
+    to_village = (
+        Village.objects.filter(township__county_id=village.township.county_id)
+        .exclude(township_id=village.township_id)
+        .order_by("code")
+        .first()
+    )
+    if case is None or to_village is None:
+        return None
+    lifecycle.send_transfer(
+        case.pk,
+        actor=staff.by_township[village.township_id]["director"],
+        to_village=to_village,
+        reason="群众已迁居外乡镇，事项转由新居住地办理",
+        at=max(case.events.order_by("-seq").first().at, now - datetime.timedelta(hours=2)),
+    )
+    return case
+
+
 def states_present() -> set[str]:
     return set(Case.objects.values_list("state", flat=True).distinct())
 

@@ -12,3 +12,8 @@ class EvaluationConfig(AppConfig):
         from daiban.evaluation import access
 
         access.register()
+
+        from daiban.cases import hooks
+        from daiban.evaluation.appraisal import director_home_list
+
+        hooks.add_to_director_home("to_replace", director_home_list)

@@ -272,3 +272,50 @@ class PaymentLine(models.Model):
         return PaymentSheet.objects.filter(
             pk=self.sheet_id, status=PaymentSheet.Status.APPROVED
         ).exists()
+
+
+class Grade(models.TextChoices):
+    """The yearly grade of an agent (年度考核等次)."""
+
+    EXCELLENT = "excellent", _("excellent")
+    COMPETENT = "competent", _("competent")
+    BASIC = "basic", _("basically competent")
+    INCOMPETENT = "incompetent", _("incompetent")
+
+
+class Appraisal(models.Model):
+    """An agent's annual appraisal (年度考核): the year's score and figures from the monthly
+    tallies and the villagers' comments, kept as they were when the director proposed the
+    grade, the director's comment, and the township leader's approval."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed by the director")
+        APPROVED = "approved", _("approved by the township leader")
+
+    agent = models.ForeignKey(User, models.PROTECT, related_name="appraisals")
+    township = models.ForeignKey(Township, models.PROTECT, related_name="appraisals")
+    village = models.ForeignKey(Village, models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    score = models.DecimalField(
+        _("score of the year"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    figures = models.JSONField(_("figures of the year"), default=dict)
+    villager_comments = models.JSONField(_("villagers' comments"), default=list)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    director_comment = models.TextField(_("director's comment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    approved_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("annual appraisal")
+        verbose_name_plural = _("annual appraisals")
+        ordering = ["township", "year", "village__code", "agent_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "year"], name="one_appraisal_per_agent_year")
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daiban.evaluation import views
+from daiban.evaluation import appraisal_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -11,4 +11,11 @@ urlpatterns = [
     path("manage/payments/prepare/", views.prepare, name="prepare"),
     path("manage/payments/<int:pk>/", views.sheet, name="sheet"),
     path("manage/payments/<int:pk>/approve/", views.approve, name="approve"),
+    path("manage/appraisals/", appraisal_views.appraisals, name="appraisals"),
+    path("manage/appraisals/propose/", appraisal_views.propose, name="propose_appraisal"),
+    path(
+        "manage/appraisals/<int:pk>/approve/",
+        appraisal_views.approve,
+        name="approve_appraisal",
+    ),
 ]

@@ -50,6 +50,23 @@ class Village(models.Model):
     name = models.CharField(_("name"), max_length=60)
     station_address = models.CharField(_("service station address"), max_length=200, blank=True)
     station_hours = models.CharField(_("service station hours"), max_length=100, blank=True)
+    station_phone = models.CharField(_("service station phone"), max_length=30, blank=True)
+    station_equipment = models.CharField(
+        _("service station equipment"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the station has for villagers: a desk, a computer, a printer …"),
+    )
+    station_allowance = models.DecimalField(
+        _("yearly office allowance (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the township pays the station a year for its running costs."),
+    )
+    # Bumped by every edit of the station: a form posted from an older copy is refused.
+    station_version = models.PositiveIntegerField(default=0, editable=False)
     km_to_township = models.DecimalField(
         _("distance to township (km)"), max_digits=6, decimal_places=1, default=0
     )

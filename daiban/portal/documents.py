@@ -17,6 +17,7 @@ from daiban.documents.pdf import (
     render,
     styles,
 )
+from daiban.people.phone import national
 from daiban.places.models import Township, Village
 from daiban.portal import selectors
 
@@ -27,6 +28,19 @@ def village_url(village: Village) -> str:
 
 def _phone(user) -> str:
     return user.work_phone_display if user else ""
+
+
+def _station(village: Village) -> list[tuple[str, str]]:
+    """The station's phone, equipment and yearly office allowance, where given."""
+    rows = [
+        ("代办站电话", national(village.station_phone) if village.station_phone else ""),
+        ("办公设备", village.station_equipment),
+        (
+            "年度办公经费",
+            f"{village.station_allowance} 元" if village.station_allowance is not None else "",
+        ),
+    ]
+    return [(label, value) for label, value in rows if value]
 
 
 def poster_pdf(village: Village) -> bytes:
@@ -56,6 +70,7 @@ def poster_pdf(village: Village) -> bytes:
                 ),
                 ("代办站", village.station_address or village.name),
                 ("服务时间", village.station_hours),
+                *_station(village),
                 ("便民服务中心", f"{center.address}　{center.phone}" if center else ""),
             ]
         ),

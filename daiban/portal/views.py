@@ -10,6 +10,7 @@ from daiban.catalog.aliases import aliases_of
 from daiban.catalog.county import items_for, public_county, settings_for
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
+from daiban.people.phone import national
 from daiban.places.models import County, Township, Village
 from daiban.portal import selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
@@ -78,6 +79,7 @@ def village(request, code):
             **selectors.agents_of(village),
             "items": selectors.most_used_items(village.township),
             "county": village.township.county,
+            "station_phone": national(village.station_phone) if village.station_phone else "",
         },
     )
 

@@ -31,6 +31,7 @@ from daiban.cases.lifecycle.intake import accept, record_inquiry, refuse, start_
 from daiban.cases.lifecycle.moving import confirm_receipt, hand_over, recall
 from daiban.cases.lifecycle.reassigning import reassign_agent, reassign_inquiries
 from daiban.cases.lifecycle.supplements import request_supplement, resume
+from daiban.cases.lifecycle.transferring import accept_transfer, return_transfer, send_transfer
 
 __all__ = [
     "STEPS",
@@ -39,6 +40,7 @@ __all__ = [
     "Received",
     "_lock",
     "accept",
+    "accept_transfer",
     "close",
     "confirm_receipt",
     "department_days",
@@ -55,6 +57,8 @@ __all__ = [
     "request_supplement",
     "resume",
     "return_papers",
+    "return_transfer",
+    "send_transfer",
     "start_case",
     "withdraw",
 ]

@@ -111,4 +111,34 @@ def in_state(world: World, state: str) -> Case:
         return lifecycle.close(replied(world).pk, actor=world.agent, method="phone", rating=5)
     if state == State.WITHDRAWN:
         return lifecycle.withdraw(accepted(world), actor=world.agent, reason="群众申请撤回")
+    if state == State.TRANSFERRING:
+        return transferring(world)
     raise ValueError(state)
+
+
+def far_agent(world: World):
+    """The agent of 青石社区 (青石镇), the village a transfer goes to."""
+    from daiban.people.models import Role, User
+    from daiban.people.services import create_staff
+
+    return User.objects.filter(username="agent_qingshi").first() or create_staff(
+        username="agent_qingshi",
+        password="x",
+        display_name="农青石",
+        role=Role.VILLAGE_AGENT,
+        village=world.far_village,
+    )
+
+
+def transferring(world: World, case: Case | None = None) -> Case:
+    """At the finance office, then sent by the director to 青石社区 in 青石镇."""
+    far_agent(world)
+    case = case or at_department(world)
+    lifecycle.send_transfer(
+        case.pk,
+        actor=world.director,
+        to_village=world.far_village,
+        reason="群众已迁居青石镇",
+        at=at("2026-03-03", 9),
+    )
+    return Case.objects.get(pk=case.pk)

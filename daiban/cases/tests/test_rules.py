@@ -21,6 +21,7 @@ STATES = [
     "replied",
     "closed",
     "withdrawn",
+    "transferring",
 ]
 
 # The steps an administrator (who has every right) may take in each state, and where they lead.
@@ -30,6 +31,7 @@ LEGAL = {
         "refuse": State.REFUSED,
         "request_supplement": State.AWAITING_MATERIALS,
         "withdraw": State.WITHDRAWN,
+        "send_transfer": State.TRANSFERRING,
     },
     "awaiting_before_acceptance": {
         "accept": State.IN_PROGRESS,
@@ -43,11 +45,13 @@ LEGAL = {
         "hand_over": State.IN_PROGRESS,
         "record_result": State.RESULT_READY,
         "withdraw": State.WITHDRAWN,
+        "send_transfer": State.TRANSFERRING,
     },
     "result_ready": {"hand_over": State.RESULT_READY},
     "replied": {"close": State.CLOSED},
     "closed": {},
     "withdrawn": {},
+    "transferring": {"accept_transfer": State.IN_PROGRESS, "return_transfer": State.IN_PROGRESS},
 }
 
 
@@ -73,6 +77,11 @@ def step(world, name, pk, actor):
         "reply": lambda: lifecycle.reply(pk, actor=actor, signed_by="胡建荣"),
         "close": lambda: lifecycle.close(pk, actor=actor, method="phone"),
         "withdraw": lambda: lifecycle.withdraw(pk, actor=actor, reason="群众申请撤回"),
+        "send_transfer": lambda: lifecycle.send_transfer(
+            pk, actor=actor, to_village=world.far_village, reason="群众已迁居青石镇"
+        ),
+        "accept_transfer": lambda: lifecycle.accept_transfer(pk, actor=actor),
+        "return_transfer": lambda: lifecycle.return_transfer(pk, actor=actor, reason="不属本镇"),
     }
     return calls[name]()
 
@@ -89,6 +98,9 @@ STEPS = [
     "reply",
     "close",
     "withdraw",
+    "send_transfer",
+    "accept_transfer",
+    "return_transfer",
 ]
 
 
@@ -145,6 +157,17 @@ WRONG_PEOPLE = [
     ("result_ready", "hand_over", "agent"),
     ("replied", "close", "clerk_finance"),
     ("replied", "close", "other_agent"),
+    ("pending", "send_transfer", "agent"),
+    ("in_progress", "send_transfer", "other_director"),
+    ("in_progress", "send_transfer", "leader"),
+    ("in_progress", "send_transfer", "clerk_finance"),
+    ("in_progress", "send_transfer", "supervisor"),
+    ("transferring", "accept_transfer", "director"),
+    ("transferring", "accept_transfer", "agent"),
+    ("transferring", "accept_transfer", "leader"),
+    ("transferring", "accept_transfer", "supervisor"),
+    ("transferring", "return_transfer", "director"),
+    ("transferring", "return_transfer", "clerk_finance"),
 ]
 
 
@@ -167,6 +190,9 @@ def test_people_who_may_not_take_a_step(world, state, name, who):
         ("in_progress", "record_result", "clerk_finance"),
         ("replied", "close", "agent"),
         ("replied", "close", "director"),
+        ("in_progress", "send_transfer", "director"),
+        ("transferring", "accept_transfer", "other_director"),
+        ("transferring", "return_transfer", "other_director"),
     ],
 )
 def test_the_right_people_may(world, state, name, who):
@@ -259,6 +285,9 @@ PAGE_URLS = {
     "request_supplement": "/cases/{pk}/supplement/",
     "resume": "/cases/{pk}/resume/",
     "rate": "/cases/{pk}/rating/",
+    "send_transfer": "/cases/{pk}/transfer/send/",
+    "accept_transfer": "/cases/{pk}/transfer/accept/",
+    "return_transfer": "/cases/{pk}/transfer/return/",
 }
 
 
@@ -321,6 +350,12 @@ API_PATHS = {
     "close": ("close", lambda world: {"method": "phone"}),
     "withdraw": ("withdraw", lambda world: {"reason": "群众申请撤回"}),
     "rate": ("rating", lambda world: {"level": 5}),
+    "send_transfer": (
+        "transfer",
+        lambda world: {"to_village": world.far_village.pk, "reason": "群众已迁居"},
+    ),
+    "accept_transfer": ("transfer-accept", lambda world: {}),
+    "return_transfer": ("transfer-return", lambda world: {"reason": "不属本镇"}),
 }
 
 

@@ -85,6 +85,7 @@ class Command(BaseCommand):
         residents = story.make_residents(rng, staff.by_village)
         made = story.make_cases(rng, staff, residents, now, count)
         story.hu_jianrong_story(staff, now)
+        story.transfer_story(staff, now)
         missing = story.ALL_STATES - story.states_present()
         if missing:
             raise RuntimeError(f"demo data lacks states {sorted(missing)}; change --seed")
