@@ -186,6 +186,11 @@ class ResultIn(Schema):
     document_no: str = ""
 
 
+class PetitionDecisionIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
 class ReplyIn(Schema):
     signed_by: str
     note: str = ""
