@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daiban.evaluation import views
+from daiban.evaluation import bulletin_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("manage/payments/prepare/", views.prepare, name="prepare"),
     path("manage/payments/<int:pk>/", views.sheet, name="sheet"),
     path("manage/payments/<int:pk>/approve/", views.approve, name="approve"),
+    path("manage/bulletins/", bulletin_views.index, name="bulletins"),
+    path("manage/bulletins/draft/", bulletin_views.draft, name="bulletin_draft"),
+    path("manage/bulletins/<int:pk>/", bulletin_views.detail, name="bulletin"),
+    path("manage/bulletins/<int:pk>/edit/", bulletin_views.edit, name="bulletin_edit"),
+    path("manage/bulletins/<int:pk>/publish/", bulletin_views.publish, name="bulletin_publish"),
 ]

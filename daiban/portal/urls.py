@@ -12,5 +12,6 @@ urlpatterns = [
     path("township/<str:code>/guide.pdf", views.booklet, name="booklet"),
     path("track/", views.track, name="track"),
     path("figures/", views.figures, name="figures"),
+    path("bulletins/", views.bulletins, name="bulletins"),
     path("display/", views.large_text, name="large_text"),
 ]

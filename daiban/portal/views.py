@@ -10,6 +10,8 @@ from daiban.catalog.aliases import aliases_of
 from daiban.catalog.county import items_for, public_county, settings_for
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
+from daiban.evaluation.bulletins import public as public_bulletins
+from daiban.evaluation.bulletins import why
 from daiban.places.models import County, Township, Village
 from daiban.portal import selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
@@ -107,6 +109,16 @@ def figures(request):
     return render(
         request, "portal/figures.html", {"figures": selectors.public_figures(today), "today": today}
     )
+
+
+def bulletins(request):
+    """The county's published 通报: who was commended, and nothing else (the criticised
+    are named to staff only)."""
+    shown = [
+        {"bulletin": b, "commended": [{**e, "why": why(e)} for e in b.kept("commended")]}
+        for b in public_bulletins()[:12]
+    ]
+    return render(request, "portal/bulletins.html", {"shown": shown})
 
 
 def poster(request, code):
