@@ -13,7 +13,7 @@ from daiban.core.inputs import safe_next
 from daiban.evaluation.bulletins import public as public_bulletins
 from daiban.evaluation.bulletins import why
 from daiban.places.models import County, Township, Village
-from daiban.portal import selectors, tracking
+from daiban.portal import publicity, selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
 LARGE_COOKIE = "daiban_large_text"
@@ -80,6 +80,7 @@ def village(request, code):
             **selectors.agents_of(village),
             "items": selectors.most_used_items(village.township),
             "county": village.township.county,
+            "notices": publicity.for_village(village)[:5],
         },
     )
 
