@@ -485,6 +485,13 @@ result = _step(
         case.pk, actor=user, granted=p.granted, reason=p.reason, document_no=p.document_no
     ),
 )
+petition = _step(
+    "petition-decision",
+    s.PetitionDecisionIn,
+    lambda case, user, p: lifecycle.decide_petition(
+        case.pk, actor=user, accept=p.accept, reason=p.reason
+    ),
+)
 reply = _step(
     "reply",
     s.ReplyIn,

@@ -207,6 +207,11 @@ class ResultIn(Schema):
     document_no: str = ""
 
 
+class PetitionDecisionIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
 class ReplyIn(CapturedStep):
     signed_by: str
     note: str = ""

@@ -202,6 +202,21 @@ class ResultForm(forms.Form):
     )
 
 
+class PetitionDecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("accepted for handling")), ("0", _("not accepted"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when not accepted)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ReplyForm(forms.Form):
     signed_by = forms.CharField(label=_("Signed for by"), max_length=60)
     note = forms.CharField(label=_("Note"), required=False)

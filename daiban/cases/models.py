@@ -39,6 +39,13 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("denied")
 
 
+class PetitionDecision(models.TextChoices):
+    """信访: whether the petition is taken up for handling (《信访工作条例》)."""
+
+    ACCEPTED = "accepted", _("accepted for handling")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+
+
 class Inquiry(models.Model):
     """A question a villager asked the agent (问事); may become a case."""
 
@@ -98,6 +105,12 @@ class Case(models.Model):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True)
+    # A petition's own clock: decided (accepted or not, in writing) within 15 days of
+    # receipt, then handled within 60 days of that decision (cases/petitions.py).
+    petition_decision = models.CharField(
+        _("petition decision"), max_length=15, choices=PetitionDecision.choices, blank=True
+    )
+    petition_decided_at = models.DateTimeField(_("petition decided at"), null=True)
 
     objects = RestrictedManager()
 
@@ -161,6 +174,7 @@ class Event(models.Model):
         TRANSFER_SENT = "transfer_sent", _("sent to another township")
         TRANSFER_ACCEPTED = "transfer_accepted", _("transfer accepted")
         TRANSFER_RETURNED = "transfer_returned", _("transfer returned")
+        PETITION_DECIDED = "petition_decided", _("petition decided: accepted or not")
         WARNING = "warning", _("deadline warning")
         OVERDUE = "overdue", _("overdue")
         SUPERVISION_OPENED = "supervision_opened", _("supervision opened")

@@ -193,11 +193,30 @@ REGISTRY: dict[str, Step] = {
             public=_("file received by %(holder)s"),
         ),
         Step(
+            # 信访: accepted for handling or not, in writing, within 15 days of receipt.
+            "decide_petition",
+            _("decide whether to accept the petition"),
+            (State.IN_PROGRESS,),
+            Event.Action.PETITION_DECIDED,
+            offer=lambda who: (
+                who.case.is_petition
+                and not who.case.petition_decision
+                and who.holds
+                and bool(who.hop.holder_department_id)
+            ),
+            page="the petition decision form",
+            public=_("decision on acceptance made; written notice issued"),
+        ),
+        Step(
             "record_result",
             _("record the result"),
             (State.IN_PROGRESS,),
             Event.Action.RESULT_RECORDED,
-            offer=lambda who: who.holds and bool(who.hop.holder_department_id),
+            offer=lambda who: (
+                who.holds
+                and bool(who.hop.holder_department_id)
+                and not (who.case.is_petition and not who.case.petition_decision)
+            ),
             page="the result form",
             public=pgettext_lazy("public tracking step", "result ready"),
             resident_text="result",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:pk>/hand-over/", views.hand_over, name="hand_over"),
     path("cases/<int:pk>/recall/", views.recall, name="recall"),
     path("cases/<int:pk>/result/", views.record_result, name="record_result"),
+    path("cases/<int:pk>/petition/", views.decide_petition, name="decide_petition"),
     path("cases/<int:pk>/reply/", views.reply, name="reply"),
     path("cases/<int:pk>/close/", views.close, name="close"),
     path("cases/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daiban.cases import attachments, forms, handover, hooks, lifecycle, rules
+from daiban.cases import attachments, forms, handover, hooks, lifecycle, petitions, rules
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Attachment, Case, HandoverBatch, Rating, State
 from daiban.cases.scoping import visible_cases
@@ -83,6 +83,7 @@ def detail(request, pk):
         "scans": case.attachments.all(),
         "scan_kinds": Attachment.Kind.choices,
         "may_extend": case.state in EXTENDABLE,
+        "petition_clock": petitions.clocks(case),
     }
     if "hand_over" in steps:
         context["hand_over_form"] = forms.HandOverForm(
@@ -90,6 +91,8 @@ def detail(request, pk):
         )
     if "record_result" in steps:
         context["result_form"] = forms.ResultForm()
+    if "decide_petition" in steps:
+        context["petition_form"] = forms.PetitionDecisionForm()
     if "reply" in steps:
         context["reply_form"] = forms.ReplyForm(initial={"signed_by": case.resident.name})
     if "rate" in steps:
@@ -219,6 +222,20 @@ def record_result(request, pk):
             document_no=data["document_no"],
         ),
         lambda case, post: forms.ResultForm(post),
+    )
+
+
+@login_required
+@require_POST
+def decide_petition(request, pk):
+    return _step(
+        request,
+        pk,
+        _("Decision recorded; print the written notice for the petitioner."),
+        lambda case, user, data: lifecycle.decide_petition(
+            case, actor=user, accept=data["accept"], reason=data["reason"]
+        ),
+        lambda case, post: forms.PetitionDecisionForm(post),
     )
 
 

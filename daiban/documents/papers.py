@@ -401,6 +401,68 @@ def delivery_receipt(case: Case) -> bytes:
     return render(story, f"送达回证 {case.number or case.pk}")
 
 
+def petition_notice(case: Case) -> bytes:
+    """信访事项受理告知书 or 不予受理告知书: the written decision the petitioner is given
+    within 15 days of the petition's receipt (cases/petitions.py)."""
+    from daiban.cases.petitions import HANDLING_DAYS, handling_due
+
+    s = styles()
+    decided = case.events.filter(action="petition_decided").select_related("actor").last()
+    office = (decided.data.get("by") if decided else "") or _office(case)
+    accepted = case.petition_decision == "accepted"
+    title = "信访事项受理告知书" if accepted else "信访事项不予受理告知书"
+    opening = (
+        "<b>{resident}</b>：您于{received}通过本村信访代办员提出的信访事项（登记编号 {number}），"
+        "{office}已收悉。经审查，"
+    )
+    values = {
+        "resident": case.resident.name,
+        "received": cn_date(case.accepted_at),
+        "number": case.number or "",
+        "office": office,
+    }
+    if accepted:
+        body = [
+            para(
+                markup(
+                    opening + "符合受理条件，决定予以受理。本机关将自受理之日起{days}日内"
+                    "（{due}前）办结，并将处理意见书面答复您。",
+                    days=HANDLING_DAYS,
+                    due=cn_date(handling_due(case)),
+                    **values,
+                ),
+                s["body"],
+            ),
+        ]
+    else:
+        body = [
+            para(markup(opening + "决定不予受理。理由如下：", **values), s["body"]),
+            gap(),
+            grid([[case.outcome_reason]], [170], header=False),
+            gap(),
+            para(
+                "您可以依照法律、法规规定的途径向有关机关提出，或者向上一级信访工作机构反映。",
+                s["body"],
+            ),
+        ]
+    story = [
+        *_heading(case, title, paper_number("XS" if accepted else "XB", case)),
+        *body,
+        gap(),
+        fields(
+            [
+                ("决定日期", cn_date(case.petition_decided_at)),
+                ("承办机构", office),
+                ("经办人", decided.actor.display_name if decided and decided.actor else ""),
+            ]
+        ),
+        gap(8),
+        _signatures("经办人", "信访人签收"),
+        *_footer(case, case.petition_decided_at),
+    ]
+    return render(story, f"{title} {case.number or case.pk}")
+
+
 def complaint_receipt(complaint) -> bytes:
     """投诉受理回执: the complaint's reference number and when the answer is due."""
     s = styles()

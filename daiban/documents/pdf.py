@@ -129,11 +129,11 @@ def fields(pairs: list[tuple[str, str]]) -> Table:
     return grid([[label, value] for label, value in pairs], [38, 132], header=False)
 
 
-def render(story: list, title: str) -> bytes:
+def render(story: list, title: str, pagesize=A4) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,

@@ -94,6 +94,15 @@ def handover_list(request, pk):
 
 
 @login_required
+def petition_notice(request, pk):
+    case = _case(request, pk)
+    if not case.petition_decision:
+        messages.error(request, _("The written notice is printed once the petition is decided."))
+        return redirect("cases:detail", pk=case.pk)
+    return _pdf(papers.petition_notice(case), f"petition-notice-{case.pk}.pdf", request, case)
+
+
+@login_required
 def delivery_receipt(request, pk):
     case = _case(request, pk)
     if not case.outcome:

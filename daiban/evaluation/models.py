@@ -319,3 +319,47 @@ class Appraisal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agent", "year"], name="one_appraisal_per_agent_year")
         ]
+
+
+class Bulletin(models.Model):
+    """通报: the county's monthly commendation and criticism, drafted from the rankings
+    (the best agents and townships) and from supervision (agents with overdue cases or a
+    不满意 rating not rectified in time), edited and published by the county supervisor.
+
+    `entries` is the drafted list, each {"key", "side": "commended"|"criticised",
+    "kind": "agent"|"township", "name", "place", "why"}; the supervisor may leave some
+    out (`left_out`, by key). Only the commended names reach the public site."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), blank=True)
+    entries = models.JSONField(_("entries"), default=list)
+    left_out = models.JSONField(_("entries left out"), default=list)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    edited_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    published_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="one_bulletin_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.month:%Y-%m}"
+
+    def kept(self, side: str) -> list[dict]:
+        return [e for e in self.entries if e["side"] == side and e["key"] not in self.left_out]

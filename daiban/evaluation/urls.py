@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daiban.evaluation import appraisal_views, views
+from daiban.evaluation import appraisal_views, bulletin_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
         appraisal_views.approve,
         name="approve_appraisal",
     ),
+    path("manage/bulletins/", bulletin_views.index, name="bulletins"),
+    path("manage/bulletins/draft/", bulletin_views.draft, name="bulletin_draft"),
+    path("manage/bulletins/<int:pk>/", bulletin_views.detail, name="bulletin"),
+    path("manage/bulletins/<int:pk>/edit/", bulletin_views.edit, name="bulletin_edit"),
+    path("manage/bulletins/<int:pk>/publish/", bulletin_views.publish, name="bulletin_publish"),
 ]

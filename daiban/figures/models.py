@@ -11,6 +11,8 @@ county's shape (villages, items, months), not the number of cases:
 difference, and `rebuild_figures` can always recompute everything from the cases.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +118,13 @@ class MonthlyReport(models.Model):
     supervisor. The figures are kept as they were when the report was last worked out,
     so that what the leader signed is what the county receives."""
 
+    class Kind(models.TextChoices):
+        # The same report and the same four steps for a month, a quarter or a year;
+        # `month` is the first month of the period.
+        MONTH = "month", _("monthly")
+        QUARTER = "quarter", _("quarterly")
+        YEAR = "year", _("yearly")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft, with the center director")
         SUBMITTED = "submitted", _("submitted, waiting for the township leader")
@@ -123,6 +132,7 @@ class MonthlyReport(models.Model):
         RECEIVED = "received", _("received by the county")
 
     township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    kind = models.CharField(_("period"), max_length=8, choices=Kind.choices, default=Kind.MONTH)
     month = models.DateField(_("month"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -144,11 +154,20 @@ class MonthlyReport(models.Model):
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "township"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "month"], name="one_report_per_month")
+            models.UniqueConstraint(
+                fields=["township", "kind", "month"], name="one_report_per_period"
+            )
         ]
 
     def __str__(self):
-        return f"{self.township} {self.month:%Y-%m}"
+        return f"{self.township} {self.kind} {self.month:%Y-%m}"
+
+    @property
+    def last_month(self) -> datetime.date:
+        """The last month of the period."""
+        months = {"month": 0, "quarter": 2, "year": 11}[self.kind]
+        index = self.month.year * 12 + self.month.month - 1 + months
+        return datetime.date(index // 12, index % 12 + 1, 1)
 
     @property
     def reported(self) -> bool:

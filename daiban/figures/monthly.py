@@ -1,5 +1,7 @@
-"""The monthly report to the county (月报): generated on the 2nd, submitted by the center
-director, signed off by the township leader, received by the county supervisor.
+"""The report to the county (月报, and the same for a quarter 季报 and a year 年报):
+generated on the 2nd, submitted by the center director, signed off by the township
+leader, received by the county supervisor. A quarterly or yearly report is the monthly
+one over more months (`MonthlyReport.kind`); the steps, pages and papers are shared.
 
 Each step is one function: it checks who acts, moves the status with a conditional
 UPDATE (`… WHERE status = old`; a loser gets a conflict, not a silent overwrite) and
@@ -25,6 +27,7 @@ from . import selectors, sheets
 from .models import MonthlyReport
 
 Status = MonthlyReport.Status
+Kind = MonthlyReport.Kind
 
 # The figures a monthly report carries, in the order it prints them.
 COUNTS = (
@@ -47,12 +50,27 @@ def previous_month(today: datetime.date) -> datetime.date:
     return first_of_month(first_of_month(today) - datetime.timedelta(days=1))
 
 
-def work_out(township: Township, month: datetime.date) -> dict:
-    """The township's figures for the month, from the tallies (petitions left out), with
-    the overdue cases counted live by their one definition."""
+def period_start(kind: str, day: datetime.date) -> datetime.date:
+    """The first month of the month, quarter or year `day` falls in."""
+    if kind == Kind.QUARTER:
+        return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if kind == Kind.YEAR:
+        return datetime.date(day.year, 1, 1)
+    return first_of_month(day)
+
+
+def previous_period(kind: str, today: datetime.date) -> datetime.date:
+    """The first month of the last whole period before today's."""
+    return period_start(kind, period_start(kind, today) - datetime.timedelta(days=1))
+
+
+def work_out(township: Township, month: datetime.date, last: datetime.date | None = None) -> dict:
+    """The township's figures for the months month..last, from the tallies (petitions left
+    out), with the overdue cases counted live by their one definition."""
+    last = last or month
     scope = selectors.Scope(county=township.county, township=township)
-    total = selectors.totals(scope, month, month)
-    saved = selectors.savings(scope, month, month, scheme_for(township.county))
+    total = selectors.totals(scope, month, last)
+    saved = selectors.savings(scope, month, last, scheme_for(township.county))
     overdue = selectors.overdue_now(_reader(township), scope).count()
     out = {name: total[name] for name in COUNTS}
     out["work_days"] = total["work_days"]
@@ -67,20 +85,25 @@ def _reader(township: Township) -> User:
     return User(role=Role.COUNTY_SUPERVISOR, county=township.county, is_active=True)
 
 
-def generate(month: datetime.date) -> int:
-    """A draft for every township that has none for the month; a draft not yet
+def generate(month: datetime.date, kind: str = Kind.MONTH) -> int:
+    """A draft for every township that has none for the period; a draft not yet
     submitted is worked out again. Returns how many reports were written."""
-    month = first_of_month(month)
+    month = period_start(kind, month)
+    last = MonthlyReport(kind=kind, month=month).last_month
     written = 0
     for township in Township.objects.select_related("county"):
         report, created = MonthlyReport.objects.get_or_create(
             township=township,
+            kind=kind,
             month=month,
-            defaults={"figures": work_out(township, month), "generated_at": timezone.now()},
+            defaults={
+                "figures": work_out(township, month, last),
+                "generated_at": timezone.now(),
+            },
         )
         if not created and report.status == Status.DRAFT:
             MonthlyReport.objects.filter(pk=report.pk, status=Status.DRAFT).update(
-                figures=work_out(township, month), generated_at=timezone.now()
+                figures=work_out(township, month, last), generated_at=timezone.now()
             )
         written += 1
     return written
@@ -113,7 +136,7 @@ def _step(report_id: int, actor: User, step: str, **extra) -> MonthlyReport:
             raise NotAllowed(_("The report is not at this step."))
         if step == "submit":
             # What the director submits is worked out again now, then frozen.
-            extra["figures"] = work_out(report.township, report.month)
+            extra["figures"] = work_out(report.township, report.month, report.last_month)
             extra["generated_at"] = timezone.now()
         changed = MonthlyReport.objects.filter(pk=report.pk, status=old).update(
             status=new, **{f"{stamp}_by": actor, f"{stamp}_at": timezone.now()}, **extra
@@ -124,7 +147,11 @@ def _step(report_id: int, actor: User, step: str, **extra) -> MonthlyReport:
             f"monthly_report.{step}",
             user=actor,
             obj=report,
-            detail={"township": report.township_id, "month": f"{report.month:%Y-%m}"},
+            detail={
+                "township": report.township_id,
+                "kind": report.kind,
+                "month": f"{report.month:%Y-%m}",
+            },
         )
     return MonthlyReport.objects.select_related("township").get(pk=report_id)
 
@@ -142,12 +169,14 @@ def receive(report_id: int, actor: User) -> MonthlyReport:
 
 
 def county_board(
-    county_id: int, month: datetime.date
+    county_id: int, month: datetime.date, kind: str = Kind.MONTH
 ) -> list[tuple[Township, MonthlyReport | None]]:
-    """Every township of the county with its report for the month (None: not generated)."""
+    """Every township of the county with its report for the period (None: not generated)."""
     reports = {
         r.township_id: r
-        for r in MonthlyReport.objects.filter(township__county_id=county_id, month=month)
+        for r in MonthlyReport.objects.filter(
+            township__county_id=county_id, kind=kind, month=period_start(kind, month)
+        )
     }
     townships = Township.objects.filter(county_id=county_id).order_by("code")
     return [(t, reports.get(t.pk)) for t in townships]
@@ -191,10 +220,24 @@ def lines(report: MonthlyReport) -> list[tuple[str, object, str]]:
 # ─── Printed and as a workbook (always in Chinese, the language it is filed in) ───
 
 
+def period_name(kind: str, month: datetime.date) -> str:
+    if kind == Kind.QUARTER:
+        return f"{month.year}年第{(month.month - 1) // 3 + 1}季度"
+    if kind == Kind.YEAR:
+        return f"{month.year}年"
+    return f"{month.year}年{month.month}月"
+
+
 def title(report: MonthlyReport) -> str:
-    return _("%(township)s: monthly report on the proxy service, %(month)s") % {
+    if report.kind == Kind.QUARTER:
+        text = _("%(township)s: quarterly report on the proxy service, %(month)s")
+    elif report.kind == Kind.YEAR:
+        text = _("%(township)s: yearly report on the proxy service, %(month)s")
+    else:
+        text = _("%(township)s: monthly report on the proxy service, %(month)s")
+    return text % {
         "township": report.township.name,
-        "month": f"{report.month.year}年{report.month.month}月",
+        "month": period_name(report.kind, report.month),
     }
 
 

@@ -21,8 +21,17 @@ from . import monthly, selectors
 from .models import MonthlyReport
 
 
-def _month(request) -> datetime.date:
-    return parse_month(request.GET.get("month", "")) or monthly.previous_month(timezone.localdate())
+def _kind(request) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in MonthlyReport.Kind.values else MonthlyReport.Kind.MONTH
+
+
+def _month(request, kind: str = MonthlyReport.Kind.MONTH) -> datetime.date:
+    """The period asked for (by any month in it), else the last whole one."""
+    month = parse_month(request.GET.get("month", ""))
+    if month is None:
+        return monthly.previous_period(kind, timezone.localdate())
+    return monthly.period_start(kind, month)
 
 
 @login_required
@@ -30,14 +39,21 @@ def index(request):
     scope = selectors.scope_for(request.user)
     if scope is None:
         raise PermissionDenied(_("Figures are for directors, leaders and the county."))
-    month = _month(request)
-    context = {"month": month, "scope": scope}
+    kind = _kind(request)
+    month = _month(request, kind)
+    context = {
+        "month": month,
+        "scope": scope,
+        "kind": kind,
+        "kinds": MonthlyReport.Kind.choices,
+        "period": monthly.period_name(kind, month),
+    }
     if request.user.role in selectors.COUNTY_VIEWERS:
-        board = monthly.county_board(scope.county.pk, month)
+        board = monthly.county_board(scope.county.pk, month, kind)
         context["board"] = board
         context["missing"] = [t for t, r in board if r is None or not r.reported]
     else:
-        context["reports"] = monthly.visible_reports(request.user)[:24]
+        context["reports"] = monthly.visible_reports(request.user).filter(kind=kind)[:24]
     return render(request, "figures/monthly_list.html", context)
 
 
@@ -85,14 +101,14 @@ def step(request, pk, name):
 @login_required
 def report_pdf(request, pk):
     report = _report(request, pk)
-    name = f"monthly-{report.township.code}-{report.month:%Y%m}.pdf"
+    name = f"{report.kind}-{report.township.code}-{report.month:%Y%m}.pdf"
     return download(request, "monthly_pdf", monthly.pdf(report), name, "application/pdf")
 
 
 @login_required
 def report_xlsx(request, pk):
     report = _report(request, pk)
-    name = f"monthly-{report.township.code}-{report.month:%Y%m}.xlsx"
+    name = f"{report.kind}-{report.township.code}-{report.month:%Y%m}.xlsx"
     return download(request, "monthly_xlsx", monthly.xlsx(report), name, XLSX)
 
 
@@ -101,8 +117,10 @@ def county_xlsx(request):
     scope = selectors.scope_for(request.user)
     if scope is None or request.user.role not in selectors.COUNTY_VIEWERS:
         raise PermissionDenied(_("The county's roll-up is for the county."))
-    month = _month(request)
+    kind = _kind(request)
+    month = _month(request, kind)
     body = monthly.county_xlsx(
-        scope.county.name, month, monthly.county_board(scope.county.pk, month)
+        scope.county.name, month, monthly.county_board(scope.county.pk, month, kind)
     )
-    return download(request, "monthly_county_xlsx", body, f"monthly-county-{month:%Y%m}.xlsx", XLSX)
+    name = f"{kind}-county-{month:%Y%m}.xlsx"
+    return download(request, "monthly_county_xlsx", body, name, XLSX)

@@ -16,6 +16,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.CENTER_DIRECTOR, Role.TOWNSHIP_LEADER, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR}
     ),
     "manage_staff": frozenset({Role.CENTER_DIRECTOR}),
+    # Announcements and good-example stories for the public site and the notice boards.
+    "write_notices": frozenset({Role.CENTER_DIRECTOR, Role.COUNTY_SUPERVISOR}),
     # Annual appraisals: proposed by the director, approved by the township leader.
     "appraise": frozenset({Role.CENTER_DIRECTOR, Role.TOWNSHIP_LEADER, Role.ADMINISTRATOR}),
 }

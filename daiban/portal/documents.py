@@ -156,3 +156,45 @@ def _booklet(township: Township) -> bytes:
         for item in items:
             story.append(_item_block(item, s))
     return render(story, f"{township.name}办事指南")
+
+
+def notice_poster(notice, size: str, today) -> bytes:
+    """A published notice for the village notice board (公开栏), A4 or A3, with the public
+    figures of the month of its township (or of each township of the county). Every
+    written word goes through `para` (escaped)."""
+    from reportlab.lib.pagesizes import A3, A4
+
+    s = styles()
+    scale = 1.4 if size == "A3" else 1.0
+    headline = s["title"].clone("headline", fontSize=26 * scale, leading=36 * scale)
+    body = s["body"].clone("poster_body", fontSize=13 * scale, leading=22 * scale)
+    kind = "典型案例" if notice.kind == "story" else "公告"
+    issuer = notice.township.name if notice.township_id else notice.county.name
+    shown = [
+        f
+        for f in selectors.public_figures(today)
+        if (f.township.pk == notice.township_id)
+        or (notice.township_id is None and f.township.county_id == notice.county_id)
+    ]
+    rows = [["乡镇", "本月受理", "本年办结", "按时办结率", "满意率"]] + [
+        [
+            f.township.name,
+            str(f.month["accepted"]),
+            str(f.year["finished"]),
+            "—" if f.year["on_time_rate"] is None else f"{f.year['on_time_rate']}%",
+            "—" if f.year["satisfaction_rate"] is None else f"{f.year['satisfaction_rate']}%",
+        ]
+        for f in shown
+    ]
+    story = [
+        para(f"{issuer}　{kind}", s["subtitle"]),
+        para(notice.title, headline),
+        gap(4),
+        para(notice.body, body),
+        gap(8),
+        para(f"{today.year}年{today.month}月代办服务公开数据（不含信访）", body),
+        grid(rows, [w * (1.41 if size == "A3" else 1) for w in (40, 30, 30, 35, 30)]),
+        gap(6),
+        para(f"{issuer}　{cn_date(notice.published_at)}", s["right"]),
+    ]
+    return render(story, f"{kind} {notice.title}", A3 if size == "A3" else A4)

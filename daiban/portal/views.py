@@ -10,9 +10,11 @@ from daiban.catalog.aliases import aliases_of
 from daiban.catalog.county import items_for, public_county, settings_for
 from daiban.core import throttle
 from daiban.core.inputs import safe_next
+from daiban.evaluation.bulletins import public as public_bulletins
+from daiban.evaluation.bulletins import why
 from daiban.people.phone import national
 from daiban.places.models import County, Township, Village
-from daiban.portal import selectors, tracking
+from daiban.portal import publicity, selectors, tracking
 from daiban.portal.documents import booklet_pdf, poster_pdf
 
 LARGE_COOKIE = "daiban_large_text"
@@ -80,6 +82,7 @@ def village(request, code):
             "items": selectors.most_used_items(village.township),
             "county": village.township.county,
             "station_phone": national(village.station_phone) if village.station_phone else "",
+            "notices": publicity.for_village(village)[:5],
         },
     )
 
@@ -109,6 +112,16 @@ def figures(request):
     return render(
         request, "portal/figures.html", {"figures": selectors.public_figures(today), "today": today}
     )
+
+
+def bulletins(request):
+    """The county's published 通报: who was commended, and nothing else (the criticised
+    are named to staff only)."""
+    shown = [
+        {"bulletin": b, "commended": [{**e, "why": why(e)} for e in b.kept("commended")]}
+        for b in public_bulletins()[:12]
+    ]
+    return render(request, "portal/bulletins.html", {"shown": shown})
 
 
 def poster(request, code):

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daiban.cases import lifecycle
+from daiban.cases import lifecycle, petitions
 from daiban.cases.models import Case, Event, Hop, Rating, State
+from daiban.cases.selectors import open_hop
 from daiban.notifications import services as sms
 from daiban.supervision import services
 from daiban.supervision.follow_ups import rating_url
@@ -51,9 +52,50 @@ def run(today: datetime.date) -> dict:
     for case in cases.iterator(chunk_size=500):
         start = timezone.localdate(case.accepted_at)
         _check(calendar, today, case, None, "case", start, case.due_date, counts, fired)
+    check_petitions(calendar, today, counts, fired)
     counts["escalated"] = escalate(today)
     counts["reminders"] = remind_ratings(calendar, today)
     return counts
+
+
+PETITION_CLOCKS = {
+    # target: (the cases it runs for, its deadline, its start, how its alerts name it)
+    "petition:decide": (
+        petitions.awaiting_decision,
+        petitions.decision_due,
+        lambda case: timezone.localdate(case.accepted_at),
+        lambda: _("The decision whether to accept the petition"),
+    ),
+    "petition:handle": (
+        petitions.being_handled,
+        petitions.handling_due,
+        lambda case: timezone.localdate(case.petition_decided_at),
+        lambda: _("The handling of the petition"),
+    ),
+}
+
+
+def check_petitions(calendar, today, counts, fired) -> None:
+    """A petition's own two clocks, in calendar days (cases/petitions.py): a warning to
+    whoever holds the file, and once past, supervision up the petition line."""
+    for target, (running, deadline, started, what) in PETITION_CLOCKS.items():
+        cases = running(Case.objects.all()).select_related("item", "agent", "township")
+        for case in cases.iterator(chunk_size=500):
+            hop = open_hop(case)
+            _check(
+                calendar,
+                today,
+                case,
+                None,
+                target,
+                started(case),
+                deadline(case),
+                counts,
+                fired,
+                what=what(),
+                calendar_days=True,
+                notify=holder_person(case, hop) if hop else None,
+            )
 
 
 def _fire(case, hop, target, kind, due, today, fired) -> Alert | None:
@@ -68,7 +110,26 @@ def _fire(case, hop, target, kind, due, today, fired) -> Alert | None:
         return None  # fired already for this deadline
 
 
-def _check(calendar, today, case, hop, target, start, due, counts, fired) -> None:
+def _check(
+    calendar,
+    today,
+    case,
+    hop,
+    target,
+    start,
+    due,
+    counts,
+    fired,
+    *,
+    what=None,
+    calendar_days=False,
+    notify=None,
+) -> None:
+    """Fire the deadline's warning or overdue alert once. A case's own deadline (hop
+    None) opens supervision when passed; a hop's texts its holder. `calendar_days`: the
+    deadline counts every day (a petition's), not working days."""
+    if what is None:
+        what = _("The case") if hop is None else str(hop.holder)
     if today > due:
         alert = _fire(case, hop, target, Alert.Kind.OVERDUE, due, today, fired)
         if alert is None:
@@ -78,8 +139,7 @@ def _check(calendar, today, case, hop, target, start, due, counts, fired) -> Non
             case.pk,
             actor=None,
             action=Event.Action.OVERDUE,
-            text=_("%(what)s passed its deadline %(date)s.")
-            % {"what": _("The case") if hop is None else str(hop.holder), "date": due},
+            text=_("%(what)s passed its deadline %(date)s.") % {"what": what, "date": due},
             data={"alert": alert.pk, "target": target},
         )
         if hop is None:
@@ -95,8 +155,12 @@ def _check(calendar, today, case, hop, target, start, due, counts, fired) -> Non
                 answer_due=calendar.add(today, settings.DAIBAN_ANSWER_DAYS).isoformat(),
             )
         return
-    allotted = calendar.between(start, due)
-    used = calendar.between(start, today)
+    if calendar_days:
+        allotted, used = (due - start).days, (today - start).days
+        used_text = _("%(what)s: %(used)d of %(allotted)d days used; due %(date)s.")
+    else:
+        allotted, used = calendar.between(start, due), calendar.between(start, today)
+        used_text = _("%(used)d of %(allotted)d working days used; due %(date)s.")
     if allotted and used / allotted >= settings.DAIBAN_WARNING_SHARE:
         alert = _fire(case, hop, target, Alert.Kind.WARNING, due, today, fired)
         if alert is None:
@@ -106,11 +170,10 @@ def _check(calendar, today, case, hop, target, start, due, counts, fired) -> Non
             case.pk,
             actor=None,
             action=Event.Action.WARNING,
-            text=_("%(used)d of %(allotted)d working days used; due %(date)s.")
-            % {"used": used, "allotted": allotted, "date": due},
+            text=used_text % {"what": what, "used": used, "allotted": allotted, "date": due},
             data={"alert": alert.pk, "target": target},
         )
-        person = holder_person(case, hop) if hop else holder_person(case, None)
+        person = notify or holder_person(case, hop)
         services._staff_sms(f"alert:{alert.pk}", "staff_warning", person, case, due=due.isoformat())
 
 

@@ -29,6 +29,7 @@ from daiban.cases.lifecycle.ending import (
 )
 from daiban.cases.lifecycle.intake import accept, record_inquiry, refuse, start_case
 from daiban.cases.lifecycle.moving import confirm_receipt, hand_over, recall
+from daiban.cases.lifecycle.petitions import decide_petition
 from daiban.cases.lifecycle.reassigning import reassign_agent, reassign_inquiries
 from daiban.cases.lifecycle.supplements import request_supplement, resume
 from daiban.cases.lifecycle.transferring import accept_transfer, return_transfer, send_transfer
@@ -43,6 +44,7 @@ __all__ = [
     "accept_transfer",
     "close",
     "confirm_receipt",
+    "decide_petition",
     "department_days",
     "hand_over",
     "note",

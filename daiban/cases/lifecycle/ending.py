@@ -47,6 +47,8 @@ def record_result(
     hop = _require_holder(actor, case, open_hop(case))
     if hop.holder_department_id is None:
         raise NotAllowed(_("The result is recorded by the department that holds the file."))
+    if case.is_petition and not case.petition_decision:
+        raise NotAllowed(_("Decide first whether the petition is accepted for handling."))
     if granted and case.item.decided_by == Level.COUNTY:
         approved = case.hops.filter(
             holder_department__level=Department.Level.COUNTY, received_at__isnull=False

@@ -74,6 +74,9 @@ def step(world, name, pk, actor):
         "recall": lambda: lifecycle.recall(pk, actor=actor),
         "confirm_receipt": lambda: lifecycle.confirm_receipt(pk, actor=actor),
         "record_result": lambda: lifecycle.record_result(pk, actor=actor, granted=True),
+        # The table's cases are passbooks, never petitions: refused in every state
+        # (test_petition_decision.py walks a petition).
+        "decide_petition": lambda: lifecycle.decide_petition(pk, actor=actor, accept=True),
         "reply": lambda: lifecycle.reply(pk, actor=actor, signed_by="胡建荣"),
         "close": lambda: lifecycle.close(pk, actor=actor, method="phone"),
         "withdraw": lambda: lifecycle.withdraw(pk, actor=actor, reason="群众申请撤回"),
@@ -95,6 +98,7 @@ STEPS = [
     "recall",
     "confirm_receipt",
     "record_result",
+    "decide_petition",
     "reply",
     "close",
     "withdraw",
@@ -279,6 +283,7 @@ PAGE_URLS = {
     "hand_over": "/cases/{pk}/hand-over/",
     "recall": "/cases/{pk}/recall/",
     "record_result": "/cases/{pk}/result/",
+    "decide_petition": "/cases/{pk}/petition/",
     "reply": "/cases/{pk}/reply/",
     "close": "/cases/{pk}/close/",
     "withdraw": "/cases/{pk}/withdraw/",
@@ -346,6 +351,7 @@ API_PATHS = {
     "recall": ("recall", lambda world: {}),
     "confirm_receipt": ("confirm-receipt", lambda world: {}),
     "record_result": ("result", lambda world: {"granted": True}),
+    "decide_petition": ("petition-decision", lambda world: {"accept": True}),
     "reply": ("reply", lambda world: {"signed_by": "胡建荣"}),
     "close": ("close", lambda world: {"method": "phone"}),
     "withdraw": ("withdraw", lambda world: {"reason": "群众申请撤回"}),

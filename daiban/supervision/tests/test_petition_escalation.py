@@ -73,12 +73,15 @@ def test_an_overdue_petition_climbs_the_petition_line_only(staffed, client):
     supervisor may not open a petition, so they are neither texted nor assigned."""
     world = staffed
     case = _climb(world)
-    chain = list(
-        Supervision.objects.filter(case=case)
-        .order_by("level")
-        .values_list("level", "role", "assignee__username")
-    )
-    assert chain == [(1, "holder", "petition_dachang"), (2, "center_director", "director")]
+    # The promised date's chain; the 15-day decision clock (never decided: the file stays
+    # with the agent) climbs the same line on its own.
+    for target in ("case", "petition:decide"):
+        chain = list(
+            Supervision.objects.filter(case=case, alert__target=target)
+            .order_by("level")
+            .values_list("level", "role", "assignee__username")
+        )
+        assert chain == [(1, "holder", "petition_dachang"), (2, "center_director", "director")]
     texted = set(
         Sms.objects.filter(case=case, template__startswith="staff_").values_list(
             "phone_masked", flat=True
@@ -128,10 +131,13 @@ def test_the_county_petition_bureau_is_the_top_of_the_petition_line(staffed, cli
     bureau.work_phone = "+8613900000005"
     bureau.save()
     case = _climb(world)
-    chain = list(
-        Supervision.objects.filter(case=case).order_by("level").values_list("level", "role")
-    )
-    assert chain == [(1, "holder"), (2, "center_director"), (3, "petition_bureau")]
+    for target in ("case", "petition:decide"):
+        chain = list(
+            Supervision.objects.filter(case=case, alert__target=target)
+            .order_by("level")
+            .values_list("level", "role")
+        )
+        assert chain == [(1, "holder"), (2, "center_director"), (3, "petition_bureau")]
     texted = set(
         Sms.objects.filter(case=case, template__startswith="staff_").values_list(
             "phone_masked", flat=True
