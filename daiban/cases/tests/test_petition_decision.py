@@ -8,6 +8,7 @@ import json
 
 import pypdf
 import pytest
+from django.utils import translation
 
 from daiban.api.models import ApiToken
 from daiban.cases import lifecycle, petitions
@@ -88,12 +89,12 @@ def test_no_result_before_the_decision_and_no_decision_twice(office):
     world = office
     case = received(world)
     before = _unchanged(case)
-    with pytest.raises(NotAllowed, match="Decide first"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="Decide first"):
         lifecycle.record_result(case.pk, actor=world.petition_clerk, granted=True)
     assert _unchanged(case) == before
     lifecycle.decide_petition(case.pk, actor=world.petition_clerk, accept=True)
     after = _unchanged(case)
-    with pytest.raises(NotAllowed) as caught:
+    with translation.override("en"), pytest.raises(NotAllowed) as caught:
         lifecycle.decide_petition(case.pk, actor=world.petition_clerk, accept=False, reason="重复")
     assert "already decided" in caught.value.message
     assert _unchanged(case) == after

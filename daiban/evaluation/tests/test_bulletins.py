@@ -153,7 +153,7 @@ def test_through_the_pages_staff_read_it_and_the_public_sees_the_commended(clien
     client.logout()
     public = client.get("/bulletins/").content.decode()
     assert "&lt;i&gt;三月&lt;/i&gt;通报" in public and "agent_dachang" in public
-    assert "agent_yankou" not in public and "表扬" not in public
+    assert "agent_yankou" not in public and "批评" not in public
     assert len(client.get("/bulletins/").content) < 40_000
 
 
