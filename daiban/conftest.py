@@ -53,6 +53,14 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+def pytest_collection_modifyitems(items):
+    # Under pytest-xdist (`make test`: -n 2 --dist loadgroup) the browser tests run one after
+    # another on one worker: two Chromiums and two live servers on two cores time out.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """A rolled-back test must not leave its calendar in the process cache."""

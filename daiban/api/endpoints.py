@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from daiban.api import schemas as s
@@ -227,7 +227,7 @@ def create_resident(request, payload: s.ResidentIn):
         )
     except ValidationError as exc:
         raise Invalid(exc.messages[0], exc.message_dict) from None
-    return 201, resident_out(resident)
+    return Status(201, resident_out(resident))
 
 
 @router.get(
@@ -283,7 +283,7 @@ def create_inquiry(request, payload: s.InquiryIn):
         resident=resident,
         asker_name=payload.asker_name,
     )
-    return 201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question}
+    return Status(201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question})
 
 
 # ─── Cases ───────────────────────────────────────────────────────────────────
@@ -350,7 +350,7 @@ def create_case(request, payload: s.CaseIn):
     case = lifecycle.start_case(
         actor=request.user, resident=resident, item=item, inquiry=inquiry, uid=uid
     )
-    return 201, _done(case.pk)
+    return Status(201, _done(case.pk))
 
 
 def _step(path: str, schema, call):
@@ -366,7 +366,7 @@ def _step(path: str, schema, call):
     def step(request, case_id: s.Id, payload: schema):
         case = _case(request, case_id)
         call(case, request.user, payload)
-        return 200, _done(case.pk)
+        return Status(200, _done(case.pk))
 
     return step
 
@@ -475,11 +475,10 @@ def track(request, code: str, digits: str):
 
     attempt = throttle.take(request, code)
     if not attempt.allowed:
-        return 429, {
-            "code": "too_many_tries",
-            "message": throttle.too_many_tries(),
-            "fields": {},
-        }
+        return Status(
+            429,
+            {"code": "too_many_tries", "message": throttle.too_many_tries(), "fields": {}},
+        )
     case = find_for_tracking(code, digits)
     if case is None:
         raise Http404
