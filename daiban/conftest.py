@@ -75,6 +75,20 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def empty_db(db) -> None:
+    """The database as its migrations leave it, without the fixture county: for a test that
+    loads a county of its own (the demo). Emptied inside the test's transaction, so the
+    county is back for the next test."""
+    from django.core.management import call_command
+
+    from daiban.workdays.services import seed_from_package
+
+    call_command("flush", interactive=False, verbosity=0)
+    seed_from_package()  # the calendar, as a migration seeds it
+    WorkCalendar.invalidate()
+
+
+@pytest.fixture
 def shared_world(transactional_db) -> World:
     """For tests whose threads need committed data and connections of their own."""
     return copy.deepcopy(_built["world"])
