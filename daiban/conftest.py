@@ -53,7 +53,9 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
+
     # Under pytest-xdist (`make test`: -n 2 --dist loadgroup) the browser tests run one after
     # another on one worker: two Chromiums and two live servers on two cores time out.
     for item in items:
