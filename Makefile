@@ -42,6 +42,8 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DAIBAN_TESTING=1 $(BIN)/mypy daiban
 
 format: setup
 	$(BIN)/ruff format .

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from daiban.api import schemas as s
@@ -247,12 +247,15 @@ def create_resident(request, payload: s.ResidentIn):
         if twin is not None:
             # Registered meanwhile (or by someone else): the server's masked record, so a
             # phone's offline queue can use it instead (issue 21).
-            return 409, {
-                **error_body("resident_exists", exc.message_dict["id_number"][0]),
-                "resident": resident_out(twin),
-            }
+            return Status(
+                409,
+                {
+                    **error_body("resident_exists", exc.message_dict["id_number"][0]),
+                    "resident": resident_out(twin),
+                },
+            )
         raise Invalid(exc.messages[0], exc.message_dict) from None
-    return 201, resident_out(resident)
+    return Status(201, resident_out(resident))
 
 
 def _registered_twin(user, id_number: str, exc: ValidationError):
@@ -319,7 +322,7 @@ def create_inquiry(request, payload: s.InquiryIn):
         uid=uid,
         at=captured_at(request.user, payload.at),
     )
-    return 201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question}
+    return Status(201, {"id": inquiry.pk, "uid": str(inquiry.uid), "question": inquiry.question})
 
 
 # ─── Cases ───────────────────────────────────────────────────────────────────
@@ -397,7 +400,7 @@ def create_case(request, payload: s.CaseIn):
         uid=uid,
         at=captured_at(request.user, payload.at),
     )
-    return 201, _opened(case)
+    return Status(201, _opened(case))
 
 
 def _step(path: str, schema, call):
@@ -417,9 +420,9 @@ def _step(path: str, schema, call):
             payload.at = captured_at(request.user, payload.at)
             why = stale(case, at=payload.at, version=payload.version)
             if why:
-                return 409, {**error_body("case_changed", why), "case": case_out(case)}
+                return Status(409, {**error_body("case_changed", why), "case": case_out(case)})
         call(case, request.user, payload)
-        return 200, _done(case.pk)
+        return Status(200, _done(case.pk))
 
     return step
 
@@ -564,11 +567,10 @@ def track(request, code: str, digits: str):
 
     attempt = throttle.take(request, code)
     if not attempt.allowed:
-        return 429, {
-            "code": "too_many_tries",
-            "message": throttle.too_many_tries(),
-            "fields": {},
-        }
+        return Status(
+            429,
+            {"code": "too_many_tries", "message": throttle.too_many_tries(), "fields": {}},
+        )
     case = find_for_tracking(code, digits)
     if case is None:
         raise Http404

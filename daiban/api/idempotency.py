@@ -10,9 +10,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from ninja import Status
 
 from daiban.api.errors import body as error_body
 from daiban.api.models import IdempotentRequest
+
+
+def _split(result):
+    """A view's answer as (status, payload): ninja's Status, a (status, payload) tuple, or
+    the payload alone (200)."""
+    if isinstance(result, Status):
+        return result.status_code, result.value
+    return result if isinstance(result, tuple) else (200, result)
 
 
 def idempotent(view):
@@ -21,7 +30,7 @@ def idempotent(view):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             result = view(request, *args, **kwargs)
-            status, payload = result if isinstance(result, tuple) else (200, result)
+            status, payload = _split(result)
             return JsonResponse(
                 json.loads(json.dumps(payload, cls=DjangoJSONEncoder)), status=status, safe=False
             )
@@ -39,7 +48,7 @@ def idempotent(view):
         try:
             with transaction.atomic():
                 result = view(request, *args, **kwargs)
-                status, payload = result if isinstance(result, tuple) else (200, result)
+                status, payload = _split(result)
                 payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
                 IdempotentRequest.objects.create(
                     user=request.user,

@@ -1,24 +1,32 @@
 """Read-only views of cases: every change goes through daiban.cases.lifecycle."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from daiban.cases.models import Case, Event, Hop, Inquiry, Paper
 from daiban.core.admin import ReadOnlyAdmin
 
+if TYPE_CHECKING:  # TabularInline takes its models' types in the stubs only
+    _TabularInline = admin.TabularInline[Any, Any]
+else:
+    _TabularInline = admin.TabularInline
 
-class EventInline(admin.TabularInline):
+
+class EventInline(_TabularInline):
     model = Event
     fields = ["seq", "at", "actor", "action", "from_state", "to_state", "note"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 class HopInline(EventInline):
-    model = Hop
+    model = Hop  # type: ignore[assignment]
     fields = [
         "seq",
         "holder_user",
@@ -32,7 +40,8 @@ class HopInline(EventInline):
 
 
 class PaperInline(EventInline):
-    model = Paper
+    model = Paper  # type: ignore[assignment]
+
     fields = ["name", "count", "holder_user", "holder_department", "held_since", "returned_at"]
     readonly_fields = fields
 

@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
 
-    def ready(self):
+    def ready(self) -> None:
         # Who sees which cases and their rows (core.access).
         from daiban.cases import access
 

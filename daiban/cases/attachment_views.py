@@ -9,11 +9,12 @@ from daiban.cases import attachments
 from daiban.cases.models import Attachment
 from daiban.cases.scoping import visible_cases
 from daiban.core.errors import CaseError
+from daiban.people.requests import StaffRequest
 
 
 @login_required
 @require_POST
-def upload(request, pk):
+def upload(request: StaffRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(visible_cases(request.user), pk=pk)
     upload = request.FILES.get("file")
     if upload is None:
@@ -33,7 +34,7 @@ def upload(request, pk):
 
 
 @login_required
-def download(request, pk, attachment_pk):
+def download(request: StaffRequest, pk: int, attachment_pk: int) -> HttpResponse:
     case = get_object_or_404(visible_cases(request.user), pk=pk)
     attachment = get_object_or_404(
         Attachment.objects.restrict(request.user, "view"), pk=attachment_pk, case=case

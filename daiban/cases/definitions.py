@@ -38,7 +38,7 @@ def is_overdue(case: Case, today: datetime.date) -> bool:
 
 def days_overdue(case: Case, today: datetime.date) -> int:
     """Calendar days past the promised date; 0 if not overdue."""
-    return (today - case.due_date).days if is_overdue(case, today) else 0
+    return (today - case.due_date).days if is_overdue(case, today) else 0  # type: ignore[operator]
 
 
 # ─── Completed (办结) and on time (按时) ───────────────────────────────────────
@@ -87,7 +87,7 @@ def is_rated(rating: Rating | None) -> bool:
 
 
 def is_satisfied(rating: Rating | None) -> bool:
-    return is_rated(rating) and rating.level >= SATISFIED_LEVEL
+    return is_rated(rating) and rating.level >= SATISFIED_LEVEL  # type: ignore[union-attr]
 
 
 # ─── Trips saved (节省跑动) ────────────────────────────────────────────────────

@@ -6,10 +6,11 @@ from django.utils import timezone
 from daiban.cases import lifecycle, routing
 from daiban.cases.models import Case, HandoverBatch, Paper
 from daiban.core.errors import CaseError
+from daiban.people.models import User
 
 
 def hand_over_batch(
-    actor, cases: list[Case]
+    actor: User, cases: list[Case]
 ) -> tuple[HandoverBatch | None, list[tuple[Case, str]]]:
     """Send each file to its item's department (cases/routing.py) with every original the agent holds.
 

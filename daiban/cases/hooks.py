@@ -20,11 +20,20 @@ Two phases, as pretix's and Zulip's signals have:
 A hook is called as ``hook(step)`` with a `Step` (ids and the event's action only).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from daiban.people.models import User
+
 
 IN_STEP = "in_step"
 COMMITTED = "committed"
@@ -73,25 +82,26 @@ def on_commit(step: Step) -> None:
 # ─── Lists other apps put on the agent's home page ───────────────────────────
 # name → function(user) returning a queryset, e.g. open311's "hotline" requests waiting
 # for the agent. Registered in the other app's AppConfig.ready().
-_agent_home: dict[str, Callable] = {}
+_agent_home: dict[str, Callable[[User], QuerySet[Any]]] = {}
 
 
-def add_to_agent_home(name: str, rows: Callable) -> None:
+def add_to_agent_home(name: str, rows: Callable[[User], QuerySet[Any]]) -> None:
     _agent_home[name] = rows
 
 
-def agent_home_lists(user, limit: int) -> dict[str, list]:
+def agent_home_lists(user: User, limit: int) -> dict[str, list[Any]]:
+
     return {name: list(rows(user)[:limit]) for name, rows in _agent_home.items()}
 
 
 # The same for the center director's home, e.g. evaluation's agents flagged for
 # replacement after two 不称职 yearly grades.
-_director_home: dict[str, Callable] = {}
+_director_home: dict[str, Callable[[User], QuerySet[Any]]] = {}
 
 
-def add_to_director_home(name: str, rows: Callable) -> None:
+def add_to_director_home(name: str, rows: Callable[[User], QuerySet[Any]]) -> None:
     _director_home[name] = rows
 
 
-def director_home_lists(user, limit: int) -> dict[str, list]:
+def director_home_lists(user: User, limit: int) -> dict[str, list[Any]]:
     return {name: list(rows(user)[:limit]) for name, rows in _director_home.items()}

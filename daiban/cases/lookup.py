@@ -4,11 +4,13 @@ or an access log, and it goes through the scoping module like every other page."
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from daiban.cases.scoping import visible_cases
 from daiban.people.models import Role
+from daiban.people.requests import StaffRequest
 from daiban.people.selectors import search_residents, visible_residents
 
 SHOWN = 30
@@ -23,7 +25,7 @@ FINDS_RESIDENTS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def find(request):
+def find(request: StaffRequest) -> HttpResponse:
     # The header's box is "find", not "q", so it never clashes with a page's own search.
     source = request.POST if request.method == "POST" else {}
     text = (source.get("find") or source.get("q") or "").strip()

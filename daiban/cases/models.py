@@ -68,7 +68,7 @@ class Inquiry(models.Model):
         verbose_name_plural = _("inquiries")
         ordering = ["-asked_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.question[:40]
 
 
@@ -134,7 +134,7 @@ class Case(models.Model):
             models.Index(fields=["decided_at"], name="case_decided_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
     @property
@@ -325,7 +325,7 @@ class Hop(models.Model):
         ]
 
     @property
-    def holder(self):
+    def holder(self) -> User | Department | None:
         return self.holder_user or self.holder_department
 
 
@@ -367,11 +367,12 @@ class Paper(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def holder(self):
+    def holder(self) -> User | Department | None:
+
         return self.holder_user or self.holder_department
 
 

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
+from django.db.models import Model
 from django.db.models.signals import pre_save
 
 
-def _check_lengths(sender, instance, raw=False, **kwargs):
+def _check_lengths(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if not raw:  # fixtures are loaded as they are
         from daiban.core.inputs import check_lengths
 
@@ -14,7 +17,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Daiban"
 
-    def ready(self):
+    def ready(self) -> None:
         # Every Daiban model, whichever path writes it: page, API, Open311, admin, command.
         for model in apps.get_models():
             if model.__module__.startswith("daiban."):

@@ -31,6 +31,7 @@ import tarfile
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -60,7 +61,7 @@ def _fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:8]
 
 
-def key_fingerprints() -> dict:
+def key_fingerprints() -> dict[str, Any]:
     """Which keys this system uses, by fingerprint: restore compares them."""
     return {
         "data": [_fingerprint(k) for k in settings.DATA_KEYS],
@@ -94,7 +95,7 @@ class EncryptingWriter(io.RawIOBase):
     """A write-only stream: `MAGIC, header, (length, AES-GCM chunk)*`; the last chunk is
     marked final in its associated data, so a cut-off file does not decrypt."""
 
-    def __init__(self, out):
+    def __init__(self, out: IO[bytes]) -> None:
         self._out, self._buffer, self._counter = out, bytearray(), 0
         self._aes = AESGCM(_aes_key())
         self._prefix = os.urandom(8)
@@ -110,10 +111,10 @@ class EncryptingWriter(io.RawIOBase):
         out.write(MAGIC + struct.pack(">I", len(header)) + header)
         self.bytes_written = len(MAGIC) + 4 + len(header)
 
-    def writable(self):
+    def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: Any) -> int:
         self._buffer += data
         while len(self._buffer) > CHUNK:
             self._emit(bytes(self._buffer[:CHUNK]), final=False)
@@ -135,7 +136,7 @@ class EncryptingWriter(io.RawIOBase):
 
 
 class DecryptingReader(io.RawIOBase):
-    def __init__(self, source):
+    def __init__(self, source: IO[bytes]) -> None:
         self._in = source
         if source.read(len(MAGIC)) != MAGIC:
             raise BackupError("not a Daiban backup file")
@@ -151,7 +152,7 @@ class DecryptingReader(io.RawIOBase):
         self._prefix = bytes.fromhex(self.header["nonce"])
         self._counter, self._plain, self._final = 0, b"", False
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
     def _next(self) -> None:
@@ -175,7 +176,7 @@ class DecryptingReader(io.RawIOBase):
             return
         raise BackupError("the backup file is damaged or was changed")
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         while not self._plain and not self._final:
             self._next()
         n = min(len(buffer), len(self._plain))
@@ -187,13 +188,19 @@ class DecryptingReader(io.RawIOBase):
 # --- table contents --------------------------------------------------------------------
 
 
-def _normal(value):
+def _normal(value: object) -> object:
     if isinstance(value, memoryview):
         return bytes(value)
     return value
 
 
-def table_digests(cursor, tables: list[str], pk_columns: Callable, quote: Callable, progress):
+def table_digests(
+    cursor: Any,
+    tables: list[str],
+    pk_columns: Callable[[str], list[str]],
+    quote: Callable[[str], str],
+    progress: Callable[..., Any],
+) -> dict[str, Any]:
     """Row count and SHA-256 of each table's rows in primary-key order."""
     digests = {}
     for table in progress(tables, desc="tables", unit="table"):
@@ -218,7 +225,7 @@ def _sqlite_tables(db: sqlite3.Connection) -> list[str]:
     ]
 
 
-def _sqlite_pk(db: sqlite3.Connection) -> Callable:
+def _sqlite_pk(db: sqlite3.Connection) -> Callable[[str], list[str]]:
     def pk(table: str) -> list[str]:
         info = db.execute(f'PRAGMA table_info("{table}")').fetchall()
         return [row[1] for row in sorted(info, key=lambda r: r[5]) if row[5]]
@@ -226,7 +233,7 @@ def _sqlite_pk(db: sqlite3.Connection) -> Callable:
     return pk
 
 
-def _sqlite_digests(path: Path, progress) -> dict:
+def _sqlite_digests(path: Path, progress: Callable[..., Any]) -> dict[str, Any]:
     db = sqlite3.connect(path)
     try:
         tables = _sqlite_tables(db)
@@ -235,18 +242,18 @@ def _sqlite_digests(path: Path, progress) -> dict:
         db.close()
 
 
-def _pg_tables(cursor, db=None) -> list[str]:
+def _pg_tables(cursor: Any, db: Any = None) -> list[str]:
     return sorted((db or connection).introspection.table_names(cursor))
 
 
-def _pg_pk(cursor, db=None) -> Callable:
+def _pg_pk(cursor: Any, db: Any = None) -> Callable[[str], list[str]]:
     def pk(table: str) -> list[str]:
         return (db or connection).introspection.get_primary_key_columns(cursor, table) or []
 
     return pk
 
 
-def live_digests(progress=None, db=None) -> dict:
+def live_digests(progress: Callable[..., Any] | None = None, db: Any = None) -> dict[str, Any]:
     """The digests of a database as it is now: DATABASE_URL's, or the connection `db`."""
     progress = progress or _quiet
     db = db or connection
@@ -259,7 +266,7 @@ def live_digests(progress=None, db=None) -> dict:
         )
 
 
-def _quiet(iterable, **kwargs):
+def _quiet(iterable: Any, **kwargs: Any) -> Any:
     return iterable
 
 
@@ -283,7 +290,7 @@ def _uploads() -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def _pg_env() -> tuple[list[str], dict]:
+def _pg_env() -> tuple[list[str], dict[str, str]]:
     db = settings.DATABASES["default"]
     args = ["--dbname", db["NAME"]]
     if db.get("HOST"):
@@ -298,7 +305,7 @@ def _pg_env() -> tuple[list[str], dict]:
     return args, env
 
 
-def _applied_migrations(cursor) -> list[list[str]]:
+def _applied_migrations(cursor: Any) -> list[list[str]]:
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     return [list(row) for row in cursor.fetchall()]
 
@@ -306,7 +313,7 @@ def _applied_migrations(cursor) -> list[list[str]]:
 # --- backup ---------------------------------------------------------------------------
 
 
-def make_backup(output: Path, progress=None) -> dict:
+def make_backup(output: Path, progress: Callable[..., Any] | None = None) -> dict[str, Any]:
     """Write the backup to `output` (created 0600); return its manifest."""
     progress = progress or _quiet
     work = Path(tempfile.mkdtemp(prefix="backup-", dir=settings.VAR_DIR))
@@ -391,12 +398,13 @@ def default_output() -> Path:
 # --- restore --------------------------------------------------------------------------
 
 
-def _unpack(path: Path, into: Path) -> dict:
+def _unpack(path: Path, into: Path) -> dict[str, Any]:
     with path.open("rb") as raw:
         reader = io.BufferedReader(DecryptingReader(raw), CHUNK)
         with tarfile.open(fileobj=reader, mode="r|gz") as tar:
             tar.extractall(into, filter="data")
-    return json.loads((into / "manifest.json").read_text())
+    manifest: dict[str, Any] = json.loads((into / "manifest.json").read_text())
+    return manifest
 
 
 def _table_names() -> list[str]:
@@ -417,7 +425,7 @@ def _holding(tables: list[str]) -> list[str]:
     return full
 
 
-def _migrate_to(applied: list[list[str]], out) -> None:
+def _migrate_to(applied: list[list[str]], out: Any) -> None:
     """Bring an empty database to exactly the backup's migrations."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     wanted = {tuple(m) for m in applied}
@@ -489,7 +497,7 @@ def _load_postgres(dump: Path, tables: list[str]) -> None:
         raise BackupError(f"pg_restore failed: {done.stderr.strip()[-2000:]}")
 
 
-def _unreadable_scans(progress) -> list[str]:
+def _unreadable_scans(progress: Callable[..., Any]) -> list[str]:
     """Every scan the database names is there and decrypts (a restore without them gave
     a 500 on opening one)."""
     from daiban.cases import attachments
@@ -505,7 +513,13 @@ def _unreadable_scans(progress) -> list[str]:
     return bad
 
 
-def restore(path: Path, *, out=None, allow_other_keys: bool = False, progress=None) -> dict:
+def restore(
+    path: Path,
+    *,
+    out: Any = None,
+    allow_other_keys: bool = False,
+    progress: Callable[..., Any] | None = None,
+) -> dict[str, Any]:
     """Restore `path` into the (empty) database DATABASE_URL names; verify it; return a
     summary. Raises BackupError and leaves the database as it was when refusing."""
     out = out or sys.stdout

@@ -10,6 +10,7 @@ trail all read the address from `client_address`.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def _valid(value: str) -> str | None:
@@ -24,7 +25,7 @@ def _valid(value: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address: from the trusted proxy header when one is configured and
     present, else the connection's own address (REMOTE_ADDR)."""
     remote = request.META.get("REMOTE_ADDR", "") or ""

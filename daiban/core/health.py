@@ -8,11 +8,13 @@ text — so it can stay public; nginx may still limit it to the monitor's addres
 import shutil
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -30,7 +32,7 @@ def beat() -> float:
     return now
 
 
-def _timed(check):
+def _timed(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         result = check() or {}
@@ -41,14 +43,14 @@ def _timed(check):
     return result
 
 
-def _database():
+def _database() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"vendor": connection.vendor}
 
 
-def _cache():
+def _cache() -> dict[str, Any]:
     key, value = f"daiban:health:{uuid.uuid4().hex}", uuid.uuid4().hex
     cache.set(key, value, 10)
     ok = cache.get(key) == value
@@ -56,7 +58,7 @@ def _cache():
     return {"ok": ok}
 
 
-def _worker():
+def _worker() -> dict[str, Any]:
     from huey.contrib.djhuey import HUEY
 
     pending = HUEY.pending_count()
@@ -66,7 +68,7 @@ def _worker():
     return {"ok": ok, "heartbeat_age_s": age, "queued": pending}
 
 
-def _disk():
+def _disk() -> dict[str, Any]:
     usage = shutil.disk_usage(settings.VAR_DIR)
     free_mb = usage.free // (1024 * 1024)
     free_share = usage.free / usage.total if usage.total else 0
@@ -82,7 +84,7 @@ CHECKS = {"database": _database, "cache": _cache, "worker": _worker, "disk": _di
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     checks = {name: _timed(check) for name, check in CHECKS.items()}
     healthy = all(c["ok"] for c in checks.values())
     return JsonResponse(

@@ -9,17 +9,24 @@
   database's integer is "not found", not a crash.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.db import models
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daiban.core.errors import Invalid
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 BIGINT_MAX = 2**63 - 1
 NUL = "\x00"
@@ -33,7 +40,7 @@ MAX_FORM_VALUE = 20000
 NUL_MESSAGE = gettext_lazy("The request contains a character that is not allowed.")
 
 
-def as_id(value) -> int | None:
+def as_id(value: object) -> int | None:
     """A positive database id, or None for anything else (words, signs, huge numbers)."""
     text = str(value or "").strip()
     if not text.isascii() or not text.isdigit():
@@ -42,7 +49,7 @@ def as_id(value) -> int | None:
     return number if 0 < number <= BIGINT_MAX else None
 
 
-def safe_next(request, target: str | None, default: str = "/") -> str:
+def safe_next(request: HttpRequest, target: str | None, default: str = "/") -> str:
     """A path on this site to go back to, or `default`: never another site, never a
     bare word that `redirect()` would take for a view name."""
     target = (target or "").strip()
@@ -73,12 +80,13 @@ def check_lengths(instance: models.Model) -> None:
             ]
     if fields:
         names = ", ".join(
-            str(instance._meta.get_field(name).verbose_name) for name in sorted(fields)
+            str(instance._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            for name in sorted(fields)
         )
         raise Invalid(_("Too long or not allowed: %(fields)s.") % {"fields": names}, fields)
 
 
-def _problem(request) -> str | None:
+def _problem(request: HttpRequest) -> "StrOrPromise | None":
     """What is wrong with the request as a whole, before any view reads it."""
     if NUL in request.path:
         return NUL_MESSAGE
@@ -100,7 +108,7 @@ def _problem(request) -> str | None:
     return None
 
 
-def _refusal(request, message: str) -> HttpResponse:
+def _refusal(request: HttpRequest, message: str) -> HttpResponse:
     path = request.path
     if path.startswith(API_PREFIX):
         return JsonResponse(
@@ -127,10 +135,10 @@ def _refusal(request, message: str) -> HttpResponse:
 class InputGuardMiddleware:
     """Refuses a request carrying a NUL byte anywhere, in the caller's language."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             problem = _problem(request)
         except (RawPostDataException, UnicodeDecodeError):
@@ -139,7 +147,7 @@ class InputGuardMiddleware:
             return _refusal(request, str(problem))
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A text refused by `check_lengths` outside a view that expected it."""
         if isinstance(exception, Invalid) and not request.path.startswith(API_PREFIX):
             return _refusal(request, exception.message)

@@ -1,6 +1,9 @@
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import check_for_language
 
@@ -14,10 +17,10 @@ class LanguageMiddleware:
     cheap phones often say English while everyone reads Chinese.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if request.path.startswith(API_PREFIXES):
             # Machines say what they want: the API answers in the Accept-Language asked for.
@@ -43,10 +46,10 @@ class SessionRenewalMiddleware:
     KEY = "_renewed"
     RENEW_SECONDS = 60
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is None or session.is_empty() or response.status_code >= 500:

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ def parse_month(text: str) -> datetime.date | None:
     return month
 
 
-def period(request) -> tuple[datetime.date, datetime.date]:
+def period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
     """The months asked for (from=YYYY-MM&to=YYYY-MM); the last 12 months by default."""
     this_month = first_of_month(timezone.localdate())
     end = this_month

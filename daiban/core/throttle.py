@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from daiban.core.client import client_address
@@ -66,7 +67,7 @@ class Try:
         self.keys = []
 
 
-def take(request, code: str) -> Try:
+def take(request: HttpRequest, code: str) -> Try:
     """Consume one try of the client's address and one of the code; `allowed` is
     False when either limit is passed. The address is checked first, so a locked-out
     address cannot use up a resident's code."""

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import QuerySet
 
 from daiban.people import crypto
 from daiban.people.idnumber import parse_id_number
@@ -59,7 +60,7 @@ def _name_keys(text: str):
     return ResidentNameKey.objects.filter(key__startswith=text)  # the index's pattern ops
 
 
-def visible_residents(user):
+def visible_residents(user: User) -> QuerySet[Resident]:
     """Residents of the places the person works for (the rule: `people/access.py`)."""
     return Resident.objects.restrict(user, "view")
 

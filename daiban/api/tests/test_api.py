@@ -10,7 +10,7 @@ from django.test import Client
 from daiban.api.models import ApiToken
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
+from daiban.testing import factories
 
 
 def bearer(user, name="phone") -> dict:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from daiban.audit import trail
 from daiban.audit.models import AuditRecord
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 
 def test_every_kind_of_event_is_recorded(client, world):

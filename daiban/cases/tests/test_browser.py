@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
-from daiban.conftest import CHROMIUM
+from daiban.testing.browser import CHROMIUM
 
 PHONE = {"width": 360, "height": 640}
 DESK = {"width": 1280, "height": 800}

@@ -10,12 +10,12 @@ import pytest
 
 from daiban.cases.models import Case
 from daiban.cases.tests.test_petition_decision import received
-from daiban.conftest import CHROMIUM
 from daiban.figures.tests.test_browser_monthly import _login
 from daiban.people.models import Role
 from daiban.people.services import create_staff
 from daiban.places.models import Department
 from daiban.portal.tests.test_accessibility import audit
+from daiban.testing.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(

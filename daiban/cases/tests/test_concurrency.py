@@ -1,37 +1,13 @@
 """Two people acting on the same case at the same moment, each on a connection of their own."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Paper
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
 from daiban.core.errors import CaseError, Conflict, NotAllowed
-
-
-def race(*calls):
-    """Run the calls in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except CaseError as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+from daiban.testing import factories
+from daiban.testing.threads import race
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from daiban.cases.tests import factories
+from daiban.testing import factories
 
 
 def test_a_step_past_its_date_on_a_case_still_on_time_says_the_step_is_late(client, world):

@@ -3,7 +3,7 @@
 import collections
 import re
 
-from daiban.cases.tests import factories
+from daiban.testing import factories
 
 
 def test_the_header_search_box_posts(client, world):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 
 def login(client, user):

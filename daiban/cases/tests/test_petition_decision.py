@@ -14,12 +14,12 @@ from daiban.api.models import ApiToken
 from daiban.cases import lifecycle, petitions
 from daiban.cases.models import Case, Event, State
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import at, verified_login
 from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.people.models import Role
 from daiban.people.services import create_staff
 from daiban.places.models import Department
+from daiban.testing import factories
+from daiban.testing.world import at, verified_login
 
 
 def received(world, day="2026-09-28") -> Case:

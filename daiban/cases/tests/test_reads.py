@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from daiban.cases.tests import factories
 from daiban.catalog.models import ServiceItemVersion
-from daiban.conftest import verified_login
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\"?(\w+)", re.I)

@@ -6,12 +6,12 @@ from django.utils import translation
 from daiban.cases import lifecycle, routing
 from daiban.cases.models import Case, Event
 from daiban.cases.selectors import open_hop
-from daiban.cases.tests import factories
-from daiban.cases.tests.test_concurrency import race
 from daiban.catalog.models import CountyItem
-from daiban.conftest import verified_login
 from daiban.core.errors import CaseError, Conflict, Forbidden, Invalid, NotAllowed
 from daiban.places.models import Department
+from daiban.testing import factories
+from daiban.testing.threads import race
+from daiban.testing.world import verified_login
 
 
 def names(case):

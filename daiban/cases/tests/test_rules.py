@@ -7,9 +7,9 @@ from daiban.cases import lifecycle
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case, Event, State
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import NAMED_PEOPLE
 from daiban.core.errors import Forbidden, NotAllowed
+from daiban.testing import factories
+from daiban.testing.world import NAMED_PEOPLE
 
 STATES = [
     "pending",
@@ -319,7 +319,7 @@ def test_pages_offer_only_what_the_registry_allows(client, world, state):
     from daiban.cases.rules import steps_for
     from daiban.cases.selectors import open_hop
     from daiban.cases.steps import REGISTRY
-    from daiban.conftest import verified_login
+    from daiban.testing.world import verified_login
 
     case = factories.in_state(world, state)
     hop = open_hop(case)

@@ -11,9 +11,9 @@ from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case, Event, Hop, Paper, State
 from daiban.cases.numbers import TRACKING_ALPHABET
 from daiban.cases.selectors import complete_checklist, custody, department_queue
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.core.errors import Invalid, NotAllowed
+from daiban.testing import factories
+from daiban.testing.world import at
 
 D = datetime.date
 

@@ -19,9 +19,9 @@ from daiban.cases.tests.test_browser import (
     open_case_from_inquiry,
     record,
 )
-from daiban.conftest import CHROMIUM
 from daiban.notifications.models import Sms
 from daiban.supervision.models import Complaint
+from daiban.testing.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(

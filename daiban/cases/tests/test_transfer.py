@@ -11,10 +11,10 @@ from django.test import Client
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Hop, Paper, PaperMove, State, Transfer
 from daiban.cases.selectors import open_hop
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.core.errors import Invalid, NotAllowed
 from daiban.people.models import Post
+from daiban.testing import factories
+from daiban.testing.world import at
 from daiban.workdays.calendar import WorkCalendar
 
 
@@ -250,7 +250,7 @@ def test_the_public_tracking_page_says_where_it_went(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_accept_and_return_at_once_one_wins(shared_world):
-    from daiban.cases.tests.test_concurrency import race
+    from daiban.testing.threads import race
 
     world = shared_world
     case = factories.transferring(world)

@@ -6,9 +6,9 @@ import os
 import pytest
 
 from daiban.cases.models import Case, Paper, State
-from daiban.cases.tests import factories
 from daiban.cases.tests.test_browser import DESK, PHONE, Person
-from daiban.conftest import CHROMIUM
+from daiban.testing import factories
+from daiban.testing.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(

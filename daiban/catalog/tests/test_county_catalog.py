@@ -9,11 +9,11 @@ from daiban.api.models import hash_key
 from daiban.audit.models import AuditRecord
 from daiban.catalog.county import items_for, settings_for
 from daiban.catalog.models import CountyItem, ServiceItem
-from daiban.conftest import verified_login
 from daiban.open311.models import ApiKey
 from daiban.people.models import Role
 from daiban.people.services import create_staff
 from daiban.places.models import County, Department, Township, Village
+from daiban.testing.world import verified_login
 
 KEY = "county-catalog-key"
 

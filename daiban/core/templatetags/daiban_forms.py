@@ -1,13 +1,14 @@
 """Form rendering helpers for templates."""
 
-from django import template
+from django import forms, template
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @register.filter
-def with_ids(form, prefix: str):
+def with_ids(form: forms.BaseForm, prefix: str) -> SafeString:
     """The form as divs with its own ids (`result_note`, `reply_note`), so that several
     forms on one page do not repeat `id_note` and every label points at its own field.
     Only the ids change; the posted field names stay as the view reads them."""

@@ -10,7 +10,6 @@ from django.contrib.auth.models import AnonymousUser
 from daiban.api.models import ApiToken
 from daiban.cases.models import Case, HandoverBatch, Paper, Rating
 from daiban.cases.scoping import visible_cases
-from daiban.cases.tests import factories
 from daiban.core import access
 from daiban.evaluation.models import PaymentSheet
 from daiban.figures.models import MonthlyReport
@@ -19,6 +18,7 @@ from daiban.people.models import Resident, Role
 from daiban.people.services import create_staff
 from daiban.places.models import County, Township
 from daiban.supervision.models import Complaint, Rectification, Supervision
+from daiban.testing import factories
 
 # The models issue 14 names: every one is scoped, with a rule.
 NAMED = [

@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from daiban.api.models import ApiToken
 from daiban.api.urls import api
-from daiban.cases.tests import factories
-from daiban.conftest import NAMED_PEOPLE, verified_login
+from daiban.testing import factories
+from daiban.testing.world import NAMED_PEOPLE, verified_login
 
 # The admin has its own scoping (core.admin.CountyScopedAdmin) and Django's permissions;
 # the health check answers 503 while no worker runs, as in the tests.

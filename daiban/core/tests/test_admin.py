@@ -4,9 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
 from daiban.people.models import Role, User
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 
 @pytest.fixture

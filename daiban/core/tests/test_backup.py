@@ -20,9 +20,9 @@ from django.db import connection
 from PIL import Image
 
 from daiban.cases import attachments
-from daiban.cases.tests.factories import accepted
 from daiban.core import backup
 from daiban.people import crypto
+from daiban.testing.factories import accepted
 
 ROOT = Path(settings.BASE_DIR)
 

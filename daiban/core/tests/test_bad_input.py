@@ -17,8 +17,8 @@ from django.test import Client
 
 from daiban.api.models import ApiToken, hash_key
 from daiban.api.urls import api
-from daiban.cases.tests.factories import accepted, at_department, started, with_result
-from daiban.conftest import verified_login
+from daiban.testing.factories import accepted, at_department, started, with_result
+from daiban.testing.world import verified_login
 
 BAD = [
     "a\x00b",

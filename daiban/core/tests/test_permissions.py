@@ -10,10 +10,10 @@ from daiban.api.models import ApiToken
 from daiban.cases import attachments, lifecycle
 from daiban.cases.models import Case, Rating
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import NAMED_PEOPLE, verified_login
 from daiban.people.services import register_resident
-from daiban.people.tests.test_security import _png
+from daiban.testing import factories
+from daiban.testing.factories import png
+from daiban.testing.world import NAMED_PEOPLE, verified_login
 
 ROLES = NAMED_PEOPLE
 
@@ -70,7 +70,7 @@ def cases(world, settings, tmp_path):
     for name, case in found.items():
         holder = world.admin
         case.scan = attachments.store(
-            case, actor=holder, kind="other", upload=SimpleUploadedFile(f"{name}.png", _png())
+            case, actor=holder, kind="other", upload=SimpleUploadedFile(f"{name}.png", png())
         )
     return found
 

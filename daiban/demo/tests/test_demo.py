@@ -11,7 +11,7 @@ from daiban.places.models import Department, Village
 
 
 @pytest.fixture
-def demo(db):
+def demo(empty_db):
     out = StringIO()
     call_command("load_demo", cases=40, stdout=out)
     return out.getvalue()

@@ -20,14 +20,14 @@ from daiban.cases import lifecycle
 from daiban.cases.handover import hand_over_batch
 from daiban.cases.inputs import Missing
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
 from daiban.catalog.models import Material, ServiceItem
-from daiban.conftest import at, verified_login
 from daiban.documents import papers
 from daiban.evaluation.services import prepare_sheet
-from daiban.figures.tests.fixture import build
 from daiban.people.models import Resident, User
 from daiban.places.models import Department, Hamlet, ServiceCenter, Township, Village
+from daiban.testing import factories
+from daiban.testing.figures import build
+from daiban.testing.world import at, verified_login
 
 LONG = "W" * 500  # one "word" wider than any page
 

@@ -12,9 +12,9 @@ from daiban.cases.handover import hand_over_batch
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.documents import papers
+from daiban.testing import factories
+from daiban.testing.world import at
 
 
 def text_of(pdf: bytes) -> str:

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from daiban.cases import lifecycle
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.evaluation import appraisal
 from daiban.evaluation.models import Appraisal, Grade
 from daiban.people.models import Role
 from daiban.people.services import create_staff
+from daiban.testing import factories
+from daiban.testing.world import at
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_the_pages_and_the_printed_table(client, world, rated_year):
 
 @pytest.mark.django_db(transaction=True)
 def test_approval_and_a_new_proposal_at_once_never_undo_each_other(shared_world):
-    from daiban.cases.tests.test_concurrency import race
+    from daiban.testing.threads import race
 
     world = shared_world
     item, _ = _propose(world)

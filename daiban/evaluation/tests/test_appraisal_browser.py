@@ -6,9 +6,9 @@ import os
 import pytest
 
 from daiban.cases.tests.test_browser import DESK, PHONE, Person
-from daiban.conftest import CHROMIUM
 from daiban.evaluation.models import Appraisal
 from daiban.places.models import Village
+from daiban.testing.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(

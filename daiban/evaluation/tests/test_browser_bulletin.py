@@ -7,12 +7,12 @@ import os
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from daiban.conftest import CHROMIUM
 from daiban.evaluation.models import Bulletin
 from daiban.evaluation.tests.test_bulletins import overdue_in_yankou
-from daiban.figures.tests.fixture import build
 from daiban.figures.tests.test_browser_monthly import _login
 from daiban.portal.tests.test_accessibility import audit
+from daiban.testing.browser import CHROMIUM
+from daiban.testing.figures import build
 
 pytestmark = [
     pytest.mark.skipif(

@@ -8,12 +8,12 @@ import pytest
 from daiban.audit.models import AuditRecord
 from daiban.cases import lifecycle
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import at, verified_login
 from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.evaluation import bulletins
 from daiban.evaluation.models import Bulletin
-from daiban.figures.tests.fixture import build
+from daiban.testing import factories
+from daiban.testing.figures import build
+from daiban.testing.world import at, verified_login
 
 MARCH = datetime.date(2026, 3, 1)
 

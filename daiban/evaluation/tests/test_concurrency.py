@@ -5,13 +5,13 @@ import datetime
 import pytest
 import time_machine
 
-from daiban.cases.tests.test_concurrency import race
-from daiban.conftest import at
 from daiban.core.errors import Conflict
 from daiban.evaluation import services
 from daiban.evaluation.models import PaymentLine, PaymentSheet
 from daiban.people.models import Role
 from daiban.people.services import create_staff
+from daiban.testing.threads import race
+from daiban.testing.world import at
 
 
 @pytest.mark.django_db(transaction=True)

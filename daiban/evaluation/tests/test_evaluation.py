@@ -5,7 +5,7 @@ from django.utils import translation
 
 from daiban.evaluation.models import Scheme
 from daiban.evaluation.scores import AgentRow, _competition_rank, evaluate, scheme_for, score
-from daiban.figures.tests.fixture import build
+from daiban.testing.figures import build
 
 JAN, MAR = datetime.date(2026, 1, 1), datetime.date(2026, 3, 1)
 
@@ -117,8 +117,8 @@ def test_an_agent_who_notes_full_marks_at_every_visit_gains_nothing(world):
     """The issue's case: the agent whose pay depends on satisfaction records the rating at
     the follow-up. The notes count nowhere; the villagers' link answers would."""
     from daiban.cases import lifecycle
-    from daiban.conftest import at
-    from daiban.figures.tests.fixture import completed_by, replied
+    from daiban.testing.figures import completed_by, replied
+    from daiban.testing.world import at
 
     for day in ("2026-03-03", "2026-03-09", "2026-03-16"):
         case = replied(world, completed_by(world, world.agent, world.resident, day), day)

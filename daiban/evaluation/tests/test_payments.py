@@ -11,11 +11,11 @@ import time_machine
 from django.db import connection
 
 from daiban.cases import lifecycle
-from daiban.conftest import at
 from daiban.core.errors import Forbidden, NotAllowed
 from daiban.evaluation import exports, services
 from daiban.evaluation.models import Locked, PaymentLine, PaymentSheet, Scheme
-from daiban.figures.tests.fixture import build, completed_by, replied
+from daiban.testing.figures import build, completed_by, replied
+from daiban.testing.world import at
 
 MARCH = datetime.date(2026, 3, 1)
 

@@ -8,9 +8,8 @@ import os
 import pypdf
 import pytest
 
-from daiban.conftest import CHROMIUM
-from daiban.figures.tests.fixture import build
-from daiban.portal.tests.test_accessibility import audit
+from daiban.testing.browser import CHROMIUM, audit
+from daiban.testing.figures import build
 
 pytestmark = [
     pytest.mark.skipif(

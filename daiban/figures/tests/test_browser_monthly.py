@@ -12,11 +12,11 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from daiban.conftest import CHROMIUM
 from daiban.figures import monthly
 from daiban.figures.models import MonthlyReport
-from daiban.figures.tests.fixture import build
 from daiban.portal.tests.test_accessibility import audit
+from daiban.testing.browser import CHROMIUM
+from daiban.testing.figures import build
 
 from .test_monthly import MARCH
 

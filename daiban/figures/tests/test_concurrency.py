@@ -6,11 +6,11 @@ import pytest
 from daiban.cases import lifecycle
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.cases.tests.test_concurrency import race
-from daiban.conftest import at
 from daiban.figures.models import ItemTally, VillageTally
 from daiban.figures.services import rebuild
+from daiban.testing import factories
+from daiban.testing.threads import race
+from daiban.testing.world import at
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,13 +16,13 @@ from daiban.cases import definitions, lifecycle
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
-from daiban.conftest import at, verified_login
 from daiban.evaluation import exports as evaluation_exports
 from daiban.evaluation.scores import evaluate, scheme_for
 from daiban.evaluation.services import prepare_sheet
 from daiban.figures import report, selectors
-from daiban.figures.tests.fixture import accept_case, build, send_to
 from daiban.portal.selectors import public_figures
+from daiban.testing.figures import accept_case, build, send_to
+from daiban.testing.world import at, verified_login
 
 NOW = at("2026-04-20", 10)
 TODAY = NOW.date()

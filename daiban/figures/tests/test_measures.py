@@ -6,26 +6,19 @@ from django.core.management import call_command
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Rating
-from daiban.conftest import at
 from daiban.figures import selectors
 from daiban.figures.models import MEASURES, ItemTally, VillageTally
 from daiban.figures.services import rebuild
-from daiban.figures.tests.fixture import EXPECTED, accept_case, build, send_to
 from daiban.supervision import services as supervision
 from daiban.supervision.models import Rectification
+from daiban.testing.figures import EXPECTED, accept_case, build, send_to, tally_rows
+from daiban.testing.world import at
 
 JAN, FEB, MAR = (datetime.date(2026, m, 1) for m in (1, 2, 3))
 
 
 def _scope(world):
     return selectors.scope_for(world.director)
-
-
-def _tally_rows():
-    return [
-        sorted(tuple(row.values()) for row in model.objects.values(*model.DIMS, *MEASURES))
-        for model in (VillageTally, ItemTally)
-    ]
 
 
 def test_every_monthly_measure_matches_the_hand_computed_values(world):
@@ -115,10 +108,10 @@ def test_every_figure_opens_onto_exactly_its_cases(world):
 
 def test_the_running_tallies_equal_a_rebuild_from_the_cases(world):
     build(world)
-    running = _tally_rows()
+    running = tally_rows()
     assert running
     assert rebuild() == 6
-    assert _tally_rows() == running
+    assert tally_rows() == running
 
 
 def test_a_set_aside_rating_leaves_the_figures(world):
@@ -174,11 +167,11 @@ def test_county_items_save_trips_to_the_county_seat(world):
 
 def test_the_rebuild_command_reports_what_it_read(world):
     build(world)
-    before = _tally_rows()
+    before = tally_rows()
     out = io.StringIO()
     call_command("rebuild_figures", stdout=out)
     assert out.getvalue().startswith("6 cases tallied")
-    assert _tally_rows() == before
+    assert tally_rows() == before
 
 
 def test_a_closed_rectification_of_a_rating_set_aside_later_leaves_the_figures(world):
@@ -209,7 +202,7 @@ def test_only_the_villagers_answers_count_and_a_rebuild_agrees(world):
     """An agent's note at the follow-up counts nowhere; the villager's own answer through
     the link replaces it and counts; a director's follow-up counts. The running tallies
     still equal a rebuild."""
-    from daiban.figures.tests.fixture import completed_by, replied
+    from daiban.testing.figures import completed_by, replied
 
     cases = build(world)
     noted = replied(
@@ -231,6 +224,6 @@ def test_only_the_villagers_answers_count_and_a_rebuild_agrees(world):
     lifecycle.rate(noted.pk, level=3, at=at("2026-03-26", 9))
     march = dict(selectors.by_month(_scope(world), MAR, MAR))[MAR]
     assert (march["rated"], march["satisfied"], march["rating_sum"]) == (3, 1, 9)
-    running = _tally_rows()
+    running = tally_rows()
     rebuild()
-    assert _tally_rows() == running
+    assert tally_rows() == running

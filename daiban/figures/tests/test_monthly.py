@@ -12,11 +12,11 @@ import time_machine
 from django.urls import reverse
 
 from daiban.audit.models import AuditRecord
-from daiban.conftest import at, verified_login
 from daiban.core.errors import Forbidden, NotAllowed
 from daiban.figures import monthly, tasks
 from daiban.figures.models import MonthlyReport
-from daiban.figures.tests.fixture import build
+from daiban.testing.figures import build
+from daiban.testing.world import at, verified_login
 
 MARCH = datetime.date(2026, 3, 1)
 

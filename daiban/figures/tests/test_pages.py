@@ -8,10 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from daiban.audit.models import AuditRecord
-from daiban.conftest import at, verified_login
 from daiban.evaluation.models import PaymentSheet
 from daiban.evaluation.services import approve_sheet, prepare_sheet
-from daiban.figures.tests.fixture import build
+from daiban.testing.figures import build
+from daiban.testing.world import at, verified_login
 
 PERIOD = {"from": "2026-01", "to": "2026-03"}
 # The default scheme, as its form posts it.
@@ -214,7 +214,7 @@ def test_pages_make_as_many_queries_for_many_cases_as_for_few(client, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from daiban.figures.tests.fixture import completed_by
+    from daiban.testing.figures import completed_by
 
     build(world)
     pages = [

@@ -8,11 +8,11 @@ import pypdf
 import pytest
 import time_machine
 
-from daiban.conftest import at, verified_login
 from daiban.core.errors import Forbidden, NotAllowed
 from daiban.figures import monthly, tasks
 from daiban.figures.models import MonthlyReport
-from daiban.figures.tests.fixture import EXPECTED, build
+from daiban.testing.figures import EXPECTED, build
+from daiban.testing.world import at, verified_login
 
 Q1 = datetime.date(2026, 1, 1)
 

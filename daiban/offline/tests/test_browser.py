@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from daiban.cases.models import Case, Event, State
-from daiban.conftest import CHROMIUM
 from daiban.people.models import Resident
+from daiban.testing.browser import CHROMIUM
 
 PHONE = {"width": 360, "height": 640}
 NEW_ID = "11010519491231002X"
@@ -274,7 +274,7 @@ def test_a_step_on_a_case_changed_meanwhile_is_shown_with_the_servers_version_an
     browser, live_server, shared_world
 ):
     from daiban.cases import lifecycle
-    from daiban.cases.tests import factories
+    from daiban.testing import factories
 
     world = shared_world
     case = factories.back_with_agent(world)  # the agent holds the result for the villager

@@ -4,8 +4,8 @@
 import json
 
 from daiban.cases.models import Case
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 
 def test_the_shell_is_the_agents_and_names_its_user(client, world):

@@ -8,8 +8,8 @@ from daiban.api.models import hash_key
 from daiban.cases import lifecycle
 from daiban.cases.models import Inquiry
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
 from daiban.open311.models import ApiKey, ServiceRequest
+from daiban.testing import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY = "test-open311-key"

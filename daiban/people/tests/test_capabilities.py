@@ -4,10 +4,10 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from daiban.conftest import NAMED_PEOPLE, verified_login
 from daiban.people.capabilities import CAPABILITIES, may
 from daiban.people.models import Role
 from daiban.people.services import create_staff
+from daiban.testing.world import NAMED_PEOPLE, verified_login
 
 MENU = {
     "intake": "cases:inquiry",

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from daiban.audit.models import AuditRecord
-from daiban.conftest import verified_login
+from daiban.testing.world import verified_login
 
 A, B = "10.20.0.1", "10.30.0.2"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.utils import timezone
 
-from daiban.conftest import verified_login
 from daiban.notifications.backends import LogFileBackend
+from daiban.testing.world import verified_login
 
 BODY = "【代办】胡建荣您好，您申请的“粮食直补存折更名”还需补齐：户口簿。请一次带齐交给代办员韦小明（13977161234）。"
 

@@ -14,16 +14,16 @@ from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from PIL import Image
 
 from daiban.audit.models import AuditRecord
 from daiban.cases import attachments
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
 from daiban.core.errors import Invalid
 from daiban.people import crypto
 from daiban.people.models import Resident
 from daiban.people.services import create_staff
+from daiban.testing import factories
+from daiban.testing.factories import png
+from daiban.testing.world import verified_login
 
 
 def login(client, username, password="x"):
@@ -190,13 +190,6 @@ def test_key_rotation_keeps_old_data_readable(world, settings):
     assert AuditRecord.objects.filter(action="keys.rotate").exists()
 
 
-def _png(width=40, height=30) -> bytes:
-    buffer = io.BytesIO()
-    image = Image.new("RGB", (width, height), (200, 30, 30))
-    image.save(buffer, format="PNG", pnginfo=None)
-    return buffer.getvalue()
-
-
 def test_scans_are_checked_reencoded_encrypted_and_scoped(client, world, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     case = factories.accepted(world)
@@ -204,7 +197,7 @@ def test_scans_are_checked_reencoded_encrypted_and_scoped(client, world, setting
         case,
         actor=world.agent,
         kind="id_card",
-        upload=SimpleUploadedFile("card.png", _png(), "image/png"),
+        upload=SimpleUploadedFile("card.png", png(), "image/png"),
     )
     stored = attachments.path_of(scan).read_bytes()
     assert b"PNG" not in stored[:16] and b"JFIF" not in stored  # encrypted at rest
@@ -219,7 +212,7 @@ def test_scans_are_checked_reencoded_encrypted_and_scoped(client, world, setting
             case,
             actor=world.agent,
             kind="id_card",
-            upload=SimpleUploadedFile("big.png", _png(300, 300)),
+            upload=SimpleUploadedFile("big.png", png(300, 300)),
         )
     verified_login(client, world.agent)
     assert client.get(f"/cases/{case.pk}/scans/{scan.pk}/")["Content-Type"] == "image/jpeg"
@@ -240,7 +233,7 @@ def test_retention_deletes_old_scans_and_erases_old_text_numbers(world, settings
     settings.VAR_DIR = tmp_path
     case = factories.accepted(world)
     scan = attachments.store(
-        case, actor=world.agent, kind="other", upload=SimpleUploadedFile("a.png", _png())
+        case, actor=world.agent, kind="other", upload=SimpleUploadedFile("a.png", png())
     )
     message = sms.queue(
         key="old", template="replied", to="+8613877160412", name="胡建荣", item="生育登记"

@@ -9,14 +9,14 @@ from django.test import Client
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Inquiry, Paper, PaperMove
 from daiban.cases.selectors import open_hop
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.core.errors import Conflict, Forbidden, Invalid
 from daiban.notifications.models import Sms
 from daiban.people import succession
 from daiban.people.models import Post, Role, Succession, User
 from daiban.people.services import create_staff, register_resident
 from daiban.portal.selectors import agents_of
+from daiban.testing import factories
+from daiban.testing.world import at
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_stand_in_holds_the_files_for_the_period_then_they_come_back(world, succ
 
 
 def test_the_director_hands_on_from_the_staff_page(client, world, successor, held):
-    from daiban.conftest import verified_login
+    from daiban.testing.world import verified_login
 
     client.force_login(world.director)
     page = client.get("/staff/").content.decode()
@@ -279,7 +279,7 @@ def _gaps(client) -> str:
 
 
 def test_the_appointment_and_training_are_on_the_staff_accounts_admin_page(client, world):
-    from daiban.conftest import verified_login
+    from daiban.testing.world import verified_login
 
     Post.objects.create(user=world.agent, title="村委副主任", appointed_by=world.township)
     county_admin = create_staff(
@@ -304,12 +304,12 @@ def test_the_appointment_and_training_are_on_the_staff_accounts_admin_page(clien
 
 def test_the_figures_follow_the_cases_to_the_successor(world, successor, held):
     from daiban.figures.services import rebuild
-    from daiban.figures.tests.test_measures import _tally_rows
+    from daiban.testing.figures import tally_rows
 
     _succeed(world, successor)
 
     def counted():  # a rebuild may leave an all-zero row behind; it counts nothing
-        return [[row for row in rows if any(v for v in row[4:])] for rows in _tally_rows()]
+        return [[row for row in rows if any(v for v in row[4:])] for rows in tally_rows()]
 
     running = counted()
     rebuild()

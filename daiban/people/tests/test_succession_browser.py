@@ -10,12 +10,13 @@ import pytest
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Hop, Paper, PaperMove, State
 from daiban.cases.selectors import open_hop
-from daiban.cases.tests import factories
 from daiban.cases.tests.test_browser import DESK, PHONE, Person
-from daiban.conftest import CHROMIUM, at
 from daiban.notifications.models import Sms
 from daiban.people.models import Post, Role, Succession, User
 from daiban.people.services import create_staff, register_resident
+from daiban.testing import factories
+from daiban.testing.browser import CHROMIUM
+from daiban.testing.world import at
 
 pytestmark = [
     pytest.mark.skipif(

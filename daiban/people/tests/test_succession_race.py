@@ -3,12 +3,12 @@
 import pytest
 
 from daiban.cases.models import Case, Event
-from daiban.cases.tests import factories
-from daiban.cases.tests.test_concurrency import race
 from daiban.notifications.models import Sms
 from daiban.people import succession
 from daiban.people.models import Role, Succession
 from daiban.people.services import create_staff
+from daiban.testing import factories
+from daiban.testing.threads import race
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,13 +2,12 @@
 and each page readable on a 360 px phone without sideways scrolling or JavaScript."""
 
 import os
-from importlib import resources
 
 import pytest
 
 from daiban.cases.models import Case
-from daiban.cases.tests import factories
-from daiban.conftest import CHROMIUM
+from daiban.testing import factories
+from daiban.testing.browser import CHROMIUM, audit
 
 pytestmark = [
     pytest.mark.skipif(
@@ -16,18 +15,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-def audit(page) -> list[str]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:80]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

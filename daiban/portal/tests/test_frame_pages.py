@@ -33,7 +33,7 @@ def test_a_missing_page_is_a_chinese_page_of_the_site_with_a_way_back(client, db
 
 def test_a_case_that_is_not_yours_gets_the_same_page(client, world):
     client.force_login(world.other_agent)
-    from daiban.cases.tests import factories
+    from daiban.testing import factories
 
     case = factories.accepted(world)
     page = client.get(f"/cases/{case.pk}/")
@@ -96,7 +96,7 @@ def test_an_item_done_without_a_trip_says_so_and_shows_its_common_names(client, 
 
 def test_the_history_names_the_system_when_nobody_acted(client, world):
     from daiban.cases.models import Event
-    from daiban.cases.tests import factories
+    from daiban.testing import factories
 
     case = factories.accepted(world)
     Event.objects.filter(case=case).update(actor=None)

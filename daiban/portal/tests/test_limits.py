@@ -10,7 +10,7 @@ from django.test import Client
 
 from daiban.api.models import ApiToken
 from daiban.cases.models import Case
-from daiban.cases.tests import factories
+from daiban.testing import factories
 
 
 @pytest.fixture(autouse=True)

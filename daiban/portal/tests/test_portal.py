@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Case
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.portal import documents, selectors
+from daiban.testing import factories
+from daiban.testing.world import at
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,10 @@ import io
 import pypdf
 import pytest
 
-from daiban.conftest import verified_login
 from daiban.core.errors import Conflict, Forbidden, Invalid, NotAllowed
 from daiban.portal import publicity
 from daiban.portal.models import Notice
+from daiban.testing.world import verified_login
 
 STORY = "大厂村代办员帮胡建荣一次办成存折更名，少跑三趟。<script>alert(1)</script>"
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from daiban.cases.models import Case
-from daiban.conftest import at, verified_login
-from daiban.figures.tests.fixture import accept_case, build
 from daiban.register import exports, selectors
+from daiban.testing.figures import accept_case, build
+from daiban.testing.world import at, verified_login
 
 TODAY = at("2026-04-20", 10)
 

@@ -120,7 +120,8 @@ def county_sheets(
 
 
 def leye_places():
-    rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
+    with DATA.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
     county = next((r["code"], r["name"]) for r in rows if r["code"].endswith("000000"))
     townships = [
         (

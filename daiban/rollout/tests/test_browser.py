@@ -11,11 +11,11 @@ from daiban.cases.models import Case
 from daiban.cases.tests.test_browser import PHONE, Person, accept_in_browser
 from daiban.catalog.models import ServiceItem
 from daiban.catalog.services import DEFAULT_CATALOG, load_catalog
-from daiban.conftest import CHROMIUM
 from daiban.people.models import Role, User
 from daiban.people.services import register_resident
 from daiban.rollout import importer
 from daiban.rollout.tests import books
+from daiban.testing.browser import CHROMIUM
 from daiban.workdays.services import seed_from_package
 
 pytestmark = [

@@ -6,13 +6,13 @@ import io
 import pytest
 from django.test import Client
 
-from daiban.conftest import verified_login
 from daiban.people.models import Role, User
 from daiban.people.services import create_staff
 from daiban.places.models import County, Department, Township, Village
 from daiban.rollout import importer
 from daiban.rollout.models import Upload
 from daiban.rollout.tests import books
+from daiban.testing.world import verified_login
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from daiban.audit.models import AuditRecord
-from daiban.conftest import verified_login
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
 from daiban.rollout import importer
 from daiban.rollout.models import TownshipLaunch, Upload
 from daiban.rollout.tests import books
 from daiban.rollout.views import uploads_dir
+from daiban.testing.world import verified_login
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 
 from daiban.cases.models import Case
-from daiban.cases.tests import factories
 from daiban.notifications.models import Sms
 from daiban.supervision import services
 from daiban.supervision.models import Complaint, Supervision
+from daiban.testing import factories
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from django.utils.html import escape
 
 from daiban.cases import lifecycle
 from daiban.cases.models import Case, Event, Rating
-from daiban.cases.tests import factories
-from daiban.conftest import verified_login
 from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications.models import Sms
 from daiban.notifications.receivers import text_resident
 from daiban.portal import selectors as portal
 from daiban.supervision import follow_ups, services, sweeps
 from daiban.supervision.models import Complaint, RatingInvitation, Rectification, Supervision
+from daiban.testing import factories
+from daiban.testing.world import verified_login
 
 
 @pytest.fixture

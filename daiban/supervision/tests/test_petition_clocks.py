@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from daiban.cases import lifecycle
 from daiban.cases.tests.test_petition_decision import office, received  # noqa: F401
-from daiban.conftest import at
 from daiban.notifications.models import Sms
 from daiban.supervision import sweeps
 from daiban.supervision.models import Alert, Supervision
+from daiban.testing.world import at
 
 D = datetime.date
 

@@ -12,12 +12,12 @@ from daiban.cases import lifecycle
 from daiban.cases.models import Case
 from daiban.cases.scoping import visible_cases
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
-from daiban.conftest import at
 from daiban.notifications.models import Sms
 from daiban.people.models import Role
 from daiban.supervision import sweeps
 from daiban.supervision.models import Supervision
+from daiban.testing import factories
+from daiban.testing.world import at
 
 
 def evening(day: datetime.date) -> datetime.datetime:
@@ -117,8 +117,8 @@ def test_the_board_lists_no_supervision_of_a_case_its_assignee_cannot_open(staff
 def test_the_county_petition_bureau_is_the_top_of_the_petition_line(staffed, client):
     """With a 信访局 account in the county, an unanswered petition climbs to it, and only
     to it: the bureau opens petitions and nothing else."""
-    from daiban.conftest import verified_login
     from daiban.people.services import create_staff
+    from daiban.testing.world import verified_login
 
     world = staffed
     bureau = create_staff(

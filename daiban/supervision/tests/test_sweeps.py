@@ -11,11 +11,11 @@ from daiban.cases import lifecycle
 from daiban.cases.inputs import Missing
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
-from daiban.cases.tests import factories
 from daiban.core.errors import Forbidden, Invalid, NotAllowed
 from daiban.notifications.models import Sms
 from daiban.supervision import services, sweeps
 from daiban.supervision.models import Alert, Supervision
+from daiban.testing import factories
 
 D = datetime.date
 

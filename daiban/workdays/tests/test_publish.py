@@ -7,8 +7,8 @@ import datetime
 import pytest
 import time_machine
 
-from daiban.cases.tests.factories import accepted
-from daiban.conftest import verified_login
+from daiban.testing.factories import accepted
+from daiban.testing.world import verified_login
 from daiban.workdays.calendar import WorkCalendar
 from daiban.workdays.models import CalendarYear, SpecialDay
 

@@ -7,6 +7,7 @@
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -22,7 +23,7 @@ from daiban.notifications.models import Sms
 class Command(BaseCommand):
     help = "Delete scans and erase text-message numbers past their retention period."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         scan_cutoff = now - datetime.timedelta(days=settings.DAIBAN_RETENTION_ATTACHMENT_DAYS)
         old_scans = Attachment.objects.filter(case__ended_at__lt=scan_cutoff)

@@ -1,7 +1,8 @@
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from daiban.core import backup
 from daiban.core.progress import bar
@@ -13,12 +14,12 @@ class Command(BaseCommand):
         " key fingerprints) while the system runs, and print its path."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output", type=Path, help="default: DAIBAN_BACKUP_DIR/daiban-<time>.backup"
         )
 
-    def handle(self, *args, output=None, **options):
+    def handle(self, *args: Any, output: Path | None = None, **options: Any) -> None:
         started = time.monotonic()
         output = output or backup.default_output()
         try:

@@ -1,7 +1,8 @@
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from daiban.core import backup
 from daiban.core.progress import bar
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         " put the scans back, then check every table's rows and content and the audit trail."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--allow-other-keys",
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             help="restore although the keys here are not the backup's (the data stays unreadable)",
         )
 
-    def handle(self, *args, file, allow_other_keys, **options):
+    def handle(self, *args: Any, file: Path, allow_other_keys: bool, **options: Any) -> None:
         started = time.monotonic()
         try:
             summary = backup.restore(

@@ -22,8 +22,9 @@ from daiban.cases import lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
 from daiban.cases.selectors import complete_checklist
-from daiban.conftest import World, at
+from daiban.figures.models import MEASURES, ItemTally, VillageTally
 from daiban.supervision import services as supervision
+from daiban.testing.world import World, at
 
 # Hand-computed, per month, for world.agent's non-petition cases.
 EXPECTED = {
@@ -165,3 +166,11 @@ def replied(world: World, case: Case, day: str) -> Case:
     lifecycle.confirm_receipt(case.pk, actor=agent, at=at(day, 18))
     lifecycle.reply(case.pk, actor=agent, signed_by=case.resident.name, at=at(day, 19))
     return Case.objects.get(pk=case.pk)
+
+
+def tally_rows():
+    """Every tally row, sorted, per tally table."""
+    return [
+        sorted(tuple(row.values()) for row in model.objects.values(*model.DIMS, *MEASURES))
+        for model in (VillageTally, ItemTally)
+    ]

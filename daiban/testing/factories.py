@@ -1,12 +1,15 @@
 """Drive a case to any state through the lifecycle itself, as the named people would."""
 
 import datetime
+import io
+
+from PIL import Image
 
 from daiban.cases import lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing
 from daiban.cases.models import Case, State
 from daiban.cases.selectors import complete_checklist
-from daiban.conftest import World, at
+from daiban.testing.world import World, at
 
 
 def entrusted(world: World, day="2026-03-02") -> EntrustmentIn:
@@ -142,3 +145,11 @@ def transferring(world: World, case: Case | None = None) -> Case:
         at=at("2026-03-03", 9),
     )
     return Case.objects.get(pk=case.pk)
+
+
+def png(width=40, height=30) -> bytes:
+    """A small red picture, as a phone's camera would send a scan."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    image.save(buffer, format="PNG", pnginfo=None)
+    return buffer.getvalue()
