@@ -41,16 +41,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    result = yield
-    # After a transactional test's flush (its fixtures are torn down by now); the last
-    # test's teardown has removed the test database itself.
-    if "world" in _built and nextitem is not None:
-        blocker = _built["blocker"]
-        with blocker.unblock():
-            gone = not County.objects.filter(pk=_built["world"].county.pk).exists()
-        if gone:
-            _build_county(blocker)
-    return result
+    try:
+        return (yield)
+    finally:
+        # After a transactional test's flush (its fixtures are torn down by now), even
+        # when its teardown failed, so one failure does not leave the next tests a county
+        # that is gone; the last test's teardown has removed the test database itself.
+        if "world" in _built and nextitem is not None:
+            blocker = _built["blocker"]
+            with blocker.unblock():
+                gone = not County.objects.filter(pk=_built["world"].county.pk).exists()
+            if gone:
+                _build_county(blocker)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
