@@ -39,11 +39,11 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
 def _lock(case: Case | int, step: str) -> Case:
     """Re-read the case under a row lock and check the step may start from its state."""
     pk = case.pk if isinstance(case, Case) else case
-    fresh = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("item", "village", "township", "agent")
-        .get(pk=pk)
-    )
+    # The lock is taken without joins: when another step changed the case's village,
+    # township or agent meanwhile, PostgreSQL rechecks the locked row against the joined
+    # rows it had already read and would find nothing. Read with them once it is held.
+    Case.objects.select_for_update().filter(pk=pk).values_list("pk").get()
+    fresh = Case.objects.select_related("item", "village", "township", "agent").get(pk=pk)
     if isinstance(case, Case) and case.version != fresh.version:
         raise Conflict(
             _(
