@@ -177,6 +177,14 @@ def walk_case(walk: Walk, item: ServiceItem, plan: str, stop: str | None = None)
             ),
             (0, lambda: lifecycle.confirm_receipt(case.pk, actor=clerk, at=walk.at)),
         ]
+    if item.is_petition:
+        # The petition office decides on acceptance first (its own 15-day clock).
+        steps.append(
+            (
+                walk.rng.randint(0, 2),
+                lambda: lifecycle.decide_petition(case.pk, actor=clerk, accept=True, at=walk.at),
+            )
+        )
     granted = plan != "deny"
     steps += [
         (
