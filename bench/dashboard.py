@@ -5,6 +5,9 @@ generated county of a million cases (or any --cases).
     DAIBAN_TESTING=1 .venv/bin/python bench/dashboard.py --cases 1000000 --keep var/bench-1m
     DATABASE_URL=postgres://postgres@127.0.0.1/daiban_bench DAIBAN_TESTING=1 \
         .venv/bin/python bench/dashboard.py --cases 1000000
+    # the issue-20 county: 2 M cases with their hops and a million villagers
+    DATABASE_URL=postgres://postgres@127.0.0.1/daiban_2m DAIBAN_TESTING=1 \
+        .venv/bin/python bench/dashboard.py --cases 2000000 --residents 1000000
 
 The generated county has 20 townships of 15 villages over 60 months. Cases are written in
 bulk (not through the lifecycle: a million lifecycle walks would take hours), then the
@@ -135,12 +138,84 @@ def demo() -> None:
 TOWNSHIPS, VILLAGES, MONTHS = 20, 15, 60
 
 
-def generate(count: int, seed: int = 2008) -> None:
+def make_residents(villages, total: int, rng: random.Random) -> dict[int, list[int]]:
+    """`total` villagers spread over the villages, written in bulk with their encrypted
+    numbers, keyed hashes and name keys, as `register_resident` writes one."""
+    from django.db import transaction
+    from stdnum.cn import ric
+
+    from daiban.core.pinyin import initials, search_keys
+    from daiban.demo.county import GIVEN, SURNAMES, _phone
+    from daiban.people import crypto
+    from daiban.people.models import Resident, ResidentNameKey
+
+    per_village = max(3, total // len(villages))
+    ids: dict[int, list[int]] = {}
+    keys_of: dict[str, list[str]] = {}
+    initials_of: dict[str, str] = {}
+    started, serial, batch = time.perf_counter(), 0, []
+
+    def flush():
+        with transaction.atomic():
+            Resident.objects.bulk_create(batch, batch_size=2000)
+            ResidentNameKey.objects.bulk_create(
+                (ResidentNameKey(resident=r, key=k) for r in batch for k in keys_of[r.name]),
+                batch_size=5000,
+            )
+        for r in batch:
+            ids[r.village_id].append(r.pk)
+        batch.clear()
+
+    for village in villages:
+        ids[village.pk] = []
+        for _ in range(per_village):
+            serial += 1
+            birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=serial // 500)
+            body = f"459902{birth:%Y%m%d}{serial % 500 * 2 + serial % 2:03d}"
+            number = body + ric.calc_check_digit(body + "0")
+            local = _phone(serial * 5 + 7)
+            phone = "+86" + local
+            # About 50,000 distinct names over a million villagers, as names repeat in a county.
+            name = rng.choice(SURNAMES) + "".join(
+                rng.choices(GIVEN + "子小之", k=rng.choice((1, 2, 2)))
+            )
+            if name not in keys_of:
+                keys_of[name] = search_keys(name)
+                initials_of[name] = initials(name)
+            batch.append(
+                Resident(
+                    name=name,
+                    name_initials=initials_of[name],
+                    gender="M" if serial % 2 else "F",
+                    id_number_encrypted=crypto.encrypt(number),
+                    id_number_hash=crypto.keyed_hash("id", number),
+                    id_number_masked=number[:3] + "*" * 11 + number[-4:],
+                    phone_encrypted=crypto.encrypt(phone),
+                    phone_hash=crypto.keyed_hash("phone", phone),
+                    phone_last4_hash=crypto.keyed_hash("phone4", phone[-4:]),
+                    phone_masked=local[:3] + "****" + local[7:],
+                    village=village,
+                )
+            )
+            if len(batch) >= 10000:
+                flush()
+                if serial % 100000 < 10000:
+                    print(
+                        f"  {serial:>9,} villagers written ({time.perf_counter() - started:.0f} s)",
+                        flush=True,
+                    )
+    if batch:
+        flush()
+    print(f"generated {serial:,} villagers in {time.perf_counter() - started:.0f} s", flush=True)
+    return ids
+
+
+def generate(count: int, seed: int = 2008, residents_total: int = 0) -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
 
-    from daiban.cases.models import Case, Rating, State, SupplementNotice
+    from daiban.cases.models import Case, Hop, Rating, State, SupplementNotice
     from daiban.catalog.models import ServiceItem
     from daiban.catalog.services import load_default_catalog
     from daiban.demo.county import _name, _phone
@@ -227,6 +302,14 @@ def generate(count: int, seed: int = 2008) -> None:
         county=county,
     )
 
+    resident_ids = {pk: [r.pk for r in rs] for pk, rs in residents.items()}
+    if residents_total:
+        for pk, more in make_residents(villages, residents_total, rng).items():
+            resident_ids[pk].extend(more)
+    departments = {
+        d.township_id: d for d in Department.objects.filter(level="township", kind="finance")
+    }
+
     calendar = WorkCalendar.load()
     now = timezone.now()
     first = now - datetime.timedelta(days=MONTHS * 30.4)
@@ -245,7 +328,7 @@ def generate(count: int, seed: int = 2008) -> None:
             case = Case(
                 state=State.PENDING,
                 item=item,
-                resident=rng.choice(residents[village.pk]),
+                resident_id=rng.choice(resident_ids[village.pk]),
                 village=village,
                 township_id=village.township_id,
                 agent=agents[village.pk],
@@ -309,6 +392,7 @@ def generate(count: int, seed: int = 2008) -> None:
             extras.append(extra)
         with transaction.atomic():
             Case.objects.bulk_create(cases)
+            Hop.objects.bulk_create(hops_for(cases, departments, calendar), batch_size=5000)
             Rating.objects.bulk_create(
                 Rating(case=c, level=e["rating"][0], rated_at=e["rating"][1], channel="link")
                 for c, e in zip(cases, extras, strict=True)
@@ -340,6 +424,56 @@ def generate(count: int, seed: int = 2008) -> None:
     Resident.objects.count()
 
 
+def hops_for(cases, departments, calendar):
+    """The journey of each accepted case: with its agent, then at the township's office
+    until the decision, then back with the agent until the reply. Open cases hold one
+    open hop, as the lifecycle leaves them."""
+    from daiban.cases.models import Hop, State
+
+    for case in cases:
+        if case.accepted_at is None:
+            continue
+        day = case.accepted_at.date()
+        sent = case.accepted_at + datetime.timedelta(days=1)
+        final = case.ended_at or case.decided_at
+        first_end = sent if case.state != State.WITHDRAWN else final
+        yield Hop(
+            case=case,
+            seq=1,
+            holder_user_id=case.agent_id,
+            sent_by_id=case.agent_id,
+            started_at=case.accepted_at,
+            received_by_id=case.agent_id,
+            received_at=case.accepted_at,
+            due_date=calendar.add(day, 2),
+            ended_at=first_end,
+        )
+        if case.state == State.WITHDRAWN:
+            continue
+        yield Hop(
+            case=case,
+            seq=2,
+            holder_department=departments[case.township_id],
+            sent_by_id=case.agent_id,
+            started_at=sent,
+            received_at=sent,
+            due_date=case.due_date,
+            ended_at=case.decided_at,
+        )
+        if case.decided_at is not None:
+            yield Hop(
+                case=case,
+                seq=3,
+                holder_user_id=case.agent_id,
+                sent_by_id=case.agent_id,
+                started_at=case.decided_at,
+                received_by_id=case.agent_id,
+                received_at=case.decided_at,
+                due_date=calendar.add(case.decided_at.date(), 2),
+                ended_at=case.replied_at,
+            )
+
+
 def tallies_and_steps() -> None:
     from daiban.cases.models import Case, State
     from daiban.figures import services
@@ -367,6 +501,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--demo", action="store_true", help="time the demo county only")
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--residents",
+        type=int,
+        default=0,
+        help="villagers to generate (the issue's county: 1000000)",
+    )
     parser.add_argument("--keep", help="keep (or reuse) the SQLite database in this directory")
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the tallies of a reused database first"
@@ -384,7 +524,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if not Case.objects.exists():
-        generate(args.cases)
+        generate(args.cases, residents_total=args.residents)
         tallies_and_steps()
     elif args.rebuild:
         tallies_and_steps()
