@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from daiban.audit.exports import download
 from daiban.cases.models import Case
 from daiban.core.downloads import XLSX
+from daiban.core.paging import CappedPaginator
 from daiban.core.periods import period
 from daiban.evaluation.scores import read_scheme
 
@@ -172,7 +172,7 @@ def cases(request):
     found = selectors.cases_for(request.user, scope, measure, start, end, **filters)
     # The page's ids first, from the indexes alone; then those 50 cases with what the
     # list shows. Joining first would make the database sort every match of the county.
-    page = Paginator(found.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(found.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
     by_pk = (
         Case.objects.restrict(request.user, "view")
         .select_related("item", "village", "resident")

@@ -74,6 +74,30 @@ def test_the_drill_down_respects_scope(client, world):
     assert "4 件" in page and "胡*荣" in page and "胡建荣" not in page
 
 
+def test_a_drill_down_stops_counting_at_the_cap(client, world, monkeypatch):
+    from daiban.core.paging import CappedPaginator
+
+    build(world)
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr(CappedPaginator, "__init__", _two_per_page(CappedPaginator.__init__))
+    verified_login(client, world.director)
+    url = reverse("figures:cases")
+    page = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
+    assert "超过3件" in page and "第1页" in page and "共2页" not in page  # 4 cases, cap 3
+    second = client.get(url, {**PERIOD, "measure": "accepted", "page": 2}).content.decode()
+    assert second.count('class="card"') == 1  # pages 1 and 2 hold the 3 counted
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    page = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
+    assert "4 件" in page and "超过" not in page and "共2页" in page
+
+
+def _two_per_page(init):
+    def two(self, object_list, per_page, *args, **kwargs):
+        init(self, object_list, 2, *args, **kwargs)
+
+    return two
+
+
 def test_agents_and_clerks_get_no_figures(client, world):
     for person in (world.agent, world.petition_agent, world.clerk_finance):
         verified_login(client, person)
