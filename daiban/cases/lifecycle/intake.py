@@ -131,13 +131,16 @@ def start_case(
         is_petition=item.is_petition,
         created_at=at,
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        if uid is not None and Case.objects.filter(uid=uid).exists():
-            return Case.objects.get(uid=uid)
-        raise
+    if uid is None:
+        case.save()  # a new random uid: no race on it, so no savepoint to catch one
+    else:
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            if Case.objects.filter(uid=uid).exists():
+                return Case.objects.get(uid=uid)
+            raise
     event = Event.objects.create(
         case=case,
         seq=1,
