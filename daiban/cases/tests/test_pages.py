@@ -1,5 +1,7 @@
 """The staff pages through Django's test client: scoping, steps, errors, query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +73,25 @@ def test_director_board_has_no_n_plus_one(client, world):
         factories.at_department(world)
         factories.accepted(world)
     assert queries(client, "/") == few
+
+
+def test_director_board_counts_each_holders_files(client, world):
+    """Two files at the finance office (both received), one with the agent (accepted, not
+    yet handed over), each with its originals; all overdue by today (March 2026)."""
+    first = factories.at_department(world)
+    factories.at_department(world)
+    factories.accepted(world)
+    originals = sum(p.count for p in first.papers.all())
+    login(client, world.director)
+    page = client.get("/").content.decode()
+    board = page[
+        page.index("<h2>案卷在谁手里") : page.index("<h2>", page.index("<h2>案卷在谁手里") + 4)
+    ]
+    assert f"<strong>{world.finance}</strong>" in board
+    lines = re.findall(r"案卷(\d+)件，超期(\d+)件，未确认接收(\d+)件，原件(\d+)份", board)
+    assert sorted(lines) == sorted(
+        [("2", "2", "0", str(2 * originals)), ("1", "1", "0", str(originals))]
+    )
 
 
 def test_another_villages_case_is_missing(client, world):
