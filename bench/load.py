@@ -60,6 +60,12 @@ def prepare(args) -> None:
 
     agents = []
     users = User.objects.filter(role=Role.VILLAGE_AGENT, is_active=True).select_related("village")
+    if args.reset_password:
+        # A generated bench county (bench/dashboard.py) was written with the test profile's
+        # hasher; the server checks with its own, so the agents get the password again.
+        from django.contrib.auth.hashers import make_password
+
+        users.update(password=make_password(args.password))
     for user in users.order_by("pk")[: args.accounts]:
         cases = list(visible_cases(user).order_by("-pk").values_list("pk", flat=True)[:30])
         names = list(
@@ -200,6 +206,11 @@ def main() -> None:
     p.add_argument("--plan", required=True)
     p.add_argument("--accounts", type=int, default=200, help="at most this many agent accounts")
     p.add_argument("--password", help="the agents' password (default: the demo's)")
+    p.add_argument(
+        "--reset-password",
+        action="store_true",
+        help="set every agent's password to --password first (a generated county only)",
+    )
     r = steps.add_parser("run")
     r.add_argument("--plan", required=True)
     r.add_argument("--url", default="http://127.0.0.1:8000")

@@ -119,18 +119,66 @@ def measure(repeat: int = 5) -> None:
         print(line)
 
 
+def trigram(repeat: int = 5) -> None:
+    """The alternative issue 20 named: `name LIKE '%…%'` through a pg_trgm GIN index, beside
+    the prefix keys above. The index is made here for the comparison only."""
+    from django.db import connection
+
+    from daiban.people.models import Resident
+    from daiban.places.models import Township, Village
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        started = time.perf_counter()
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS bench_resident_name_trgm"
+            " ON people_resident USING gin (name gin_trgm_ops)"
+        )
+        cursor.execute("ANALYZE people_resident")
+        print(f"trigram index ready in {time.perf_counter() - started:.0f} s")
+        cursor.execute("SELECT show_trgm('胡建荣'), current_setting('lc_ctype')")
+        shown, ctype = cursor.fetchone()
+        print(f"trigrams of 胡建荣 under lc_ctype {ctype}: {shown}")
+    village = Village.objects.order_by("pk").first()
+    township = Township.objects.order_by("pk").first()
+    scopes = {
+        "village": Resident.objects.filter(village=village),
+        "township": Resident.objects.filter(village__township=township),
+        "county": Resident.objects.all(),
+    }
+    print(f"{'contains':<12}" + "".join(f"{s:>12}" for s in scopes))
+    for typed in ("胡", "胡建", "建荣", "胡建荣"):
+        line = f"{typed:<12}"
+        for residents in scopes.values():
+            best = None
+            for _ in range(repeat):
+                t = time.perf_counter()
+                list(residents.filter(name__contains=typed).order_by()[:20])
+                spent = (time.perf_counter() - t) * 1000
+                best = spent if best is None else min(best, spent)
+            line += f"{best:>12.1f}"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=200_000)
+    parser.add_argument(
+        "--trigram", action="store_true", help="also time a pg_trgm index (PostgreSQL)"
+    )
+    parser.add_argument("--measure-only", action="store_true", help="use the residents there")
     args = parser.parse_args()
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    build(args.residents)
+    if not args.measure_only:
+        call_command("migrate", verbosity=0)
+        build(args.residents)
     measure()
+    if args.trigram:
+        trigram()
 
 
 if __name__ == "__main__":
