@@ -1,12 +1,16 @@
 """Pages cut in SQL: ninja's paginator slices what a list operation returns and counts it;
 handing it this instead of a list means only the page's rows are read and turned into
-dicts, and the count is one COUNT query."""
+dicts, and the count is one COUNT query that stops at `COUNT_CAP` rows: a county's
+two million cases are not counted on every list request (`count_capped` says so)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+
+from daiban.core.paging import COUNT_CAP
 
 
 class Mapped:
@@ -18,7 +22,8 @@ class Mapped:
         return self
 
     def count(self) -> int:
-        return self.queryset.count()
+        """Up to COUNT_CAP + 1: one more than the cap means "more than COUNT_CAP"."""
+        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -34,3 +39,22 @@ class Pages(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(100, ge=1, le=100)
         offset: int = Field(0, ge=0, le=10**9)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=f"How many there are, exact up to {COUNT_CAP:,}; beyond that "
+            f"{COUNT_CAP:,} with count_capped true."
+        )
+        count_capped: bool = Field(
+            False, description=f"True when there are more than {COUNT_CAP:,}: page on by offset."
+        )
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        counted = self._items_count(queryset)
+        return {
+            self.items_attribute: queryset[offset : offset + limit],
+            "count": min(counted, COUNT_CAP),
+            "count_capped": counted > COUNT_CAP,
+        }

@@ -133,6 +133,20 @@ def test_lists_are_paginated_and_filtered(client, world):
     assert [i["name"] for i in items["items"]] == ["粮食直补存折更名"]
 
 
+def test_a_list_counts_up_to_the_cap_and_says_when_there_are_more(client, world, monkeypatch):
+    for _ in range(3):
+        factories.accepted(world)
+    agent = bearer(world.agent)
+    monkeypatch.setattr("daiban.api.paging.COUNT_CAP", 2)
+    page = client.get("/api/v1/cases", {"limit": 1}, **agent).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (2, True, 1)
+    last = client.get("/api/v1/cases", {"limit": 1, "offset": 2}, **agent).json()
+    assert len(last["items"]) == 1  # paging by offset goes on past the cap
+    monkeypatch.setattr("daiban.api.paging.COUNT_CAP", 3)
+    page = client.get("/api/v1/cases", {"limit": 1}, **agent).json()
+    assert (page["count"], page["count_capped"]) == (3, False)
+
+
 def test_a_retried_post_changes_nothing(client, world):
     agent = bearer(world.agent)
     body = {"resident": world.resident.pk, "item": world.passbook.code}
