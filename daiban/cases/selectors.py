@@ -166,7 +166,7 @@ def holder_board(township_id: int, today: datetime.date) -> list[dict]:
     """For the director: who holds how many open files of the township, how many late.
 
     Counted by the database per holder (one row per person or department, not one per
-    file), with the holder's name: two statements however many cases the township has."""
+    file), with the holder's name: three statements however many cases the township has."""
     holders = (
         "holder_user__display_name",
         "holder_user__username",
@@ -178,9 +178,16 @@ def holder_board(township_id: int, today: datetime.date) -> list[dict]:
         name = row[holders[0]] or row[holders[1]] or row[holders[2]] or ""
         return board.setdefault(name, {"holder": name, "files": 0, "overdue": 0, "unreceived": 0})
 
+    # The township's open cases first, by their (township, state) index, then their open
+    # hops by case: joined in one statement, PostgreSQL walked every open hop of the
+    # county (111 ms at 2.1 M cases, against a few ms).
+    open_ids = list(
+        Case.objects.filter(township_id=township_id, state__in=OPEN_STATES).values_list(
+            "pk", flat=True
+        )
+    )
     files = (
-        Hop.objects.filter(case__township_id=township_id, ended_at__isnull=True)
-        .filter(case__state__in=OPEN_STATES)
+        Hop.objects.filter(case_id__in=open_ids, ended_at__isnull=True)
         .values(*holders)
         .annotate(
             files=Count("pk"),

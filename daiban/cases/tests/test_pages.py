@@ -361,3 +361,17 @@ def test_the_api_refuses_a_second_open_case_unless_asked(client, world):
     refused = post()
     assert refused.status_code == 409 and str(first.pk) in refused.json()["message"]
     assert post(duplicate_ok=True).status_code == 201
+
+
+def test_the_directors_home_lists_the_most_urgent_and_says_how_many(client, world, monkeypatch):
+    from daiban.cases import views
+
+    monkeypatch.setattr(views, "OVERVIEW", 2)
+    for _ in range(3):
+        factories.accepted(world)
+    login(client, world.director)
+    page = client.get("/").content.decode()
+    rows = page[page.index("<h2>在办代办件") :]
+    assert rows.count('<li class="card ') == 2 and "共3件，仅显示最紧急的2件。" in rows
+    login(client, world.agent)  # the agent's own list is not cut to the overview
+    assert client.get("/").content.decode().count('<li class="card ') == 3
