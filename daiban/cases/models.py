@@ -132,6 +132,18 @@ class Case(models.Model):
             models.Index(fields=["created_at"], name="case_created_idx"),
             models.Index(fields=["due_date"], name="case_due_idx"),
             models.Index(fields=["decided_at"], name="case_decided_idx"),
+            # A county's drill-down "accepted", newest first: without it PostgreSQL sorted
+            # the 430,000 accepted in a year of a 2.1 M-case county (655 ms).
+            models.Index(fields=["accepted_at"], name="case_accepted_idx"),
+            # The running cases by promised date (overdue now, a county's oldest first):
+            # walking every case's due date instead took 6.2 s at 2.1 M cases.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(state__in=["in_progress", "result_ready"]),
+                name="case_running_due_idx",
+            ),
+            # Refused and withdrawn cases, newest first (their date is ended_at).
+            models.Index(fields=["state", "ended_at"], name="case_state_ended_idx"),
         ]
 
     def __str__(self) -> str:
@@ -264,6 +276,7 @@ class SupplementNotice(models.Model):
 
     class Meta:
         ordering = ["case", "issued_at"]
+        indexes = [models.Index(fields=["issued_at"], name="notice_issued_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
@@ -462,6 +475,8 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        # The cases behind "rated" and "satisfied", newest rating first.
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=5), name="rating_level_one_to_five"

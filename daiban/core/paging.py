@@ -1,27 +1,47 @@
-"""Page numbers without counting a whole county: the count stops at `COUNT_CAP` rows
-("more than 10,000 cases"), so a page of a two-million-case county costs what its rows
-and at most that many index entries cost. The register pages by key instead
-(`register.selectors`); a drill-down keeps page numbers, and its total is the figure the
-person clicked."""
+"""A page of a long list without counting it: the rows of page N and whether a next page
+exists (one row more is read), never a COUNT over a county. At two million cases a count
+of a township's rated cases cost 550 ms against 20 ms for the page; the list's total is
+the figure the person clicked to get here. The register pages by key instead
+(`register.selectors`)."""
 
-from functools import cached_property
+from dataclasses import dataclass
+from typing import Any
 
-from django.core.paginator import Paginator
+COUNT_CAP = 10_000  # where a count is kept (the API's lists), it stops here
+PAGE_SIZE = 50
+LAST_PAGE = 200  # 10,000 rows by offset; filters narrow a longer list
 
-COUNT_CAP = 10_000
 
-
-class CappedPaginator(Paginator):
-    cap = COUNT_CAP
-
-    @cached_property
-    def _counted(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return min(self._counted, self.cap)
+@dataclass
+class Window:
+    rows: list[Any]
+    number: int
+    has_next: bool
+    # Exact when the whole list is on the first page; otherwise not counted.
+    total: int | None
 
     @property
-    def capped(self) -> bool:
-        return self._counted > self.cap
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def window(queryset, page: str | None, size: int | None = None) -> Window:
+    size = size or PAGE_SIZE
+    try:
+        number = min(max(int(page or 1), 1), LAST_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    has_next = len(rows) > size and number < LAST_PAGE
+    rows = rows[:size]
+    total = len(rows) if number == 1 and not has_next else None
+    return Window(rows, number, has_next, total)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from daiban.audit.exports import download
 from daiban.cases.models import Case
 from daiban.core.downloads import XLSX
-from daiban.core.paging import CappedPaginator
+from daiban.core import paging
 from daiban.core.periods import period
 from daiban.evaluation.scores import read_scheme
 
@@ -172,13 +172,13 @@ def cases(request):
     found = selectors.cases_for(request.user, scope, measure, start, end, **filters)
     # The page's ids first, from the indexes alone; then those 50 cases with what the
     # list shows. Joining first would make the database sort every match of the county.
-    page = CappedPaginator(found.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    page = paging.window(found.values_list("pk", flat=True), request.GET.get("page"))
     by_pk = (
         Case.objects.restrict(request.user, "view")
         .select_related("item", "village", "resident")
-        .in_bulk(list(page))
+        .in_bulk(page.rows)
     )
-    rows = [by_pk[pk] for pk in page]
+    rows = [by_pk[pk] for pk in page.rows]
     return render(
         request,
         "figures/cases.html",

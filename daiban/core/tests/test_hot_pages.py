@@ -24,7 +24,7 @@ HOT = [
     ("director", "/", 13),
     ("director", "/cases/{case}/", 27),
     ("director", "/manage/", 15),
-    ("director", "/manage/cases/?measure=accepted&from=2026-01&to=2026-12", 10),
+    ("director", "/manage/cases/?measure=accepted&from=2026-01&to=2026-12", 9),
     ("director", "/register/", 10),
     ("director", "/api/v1/cases?limit=20", 4),
     ("clerk_finance", "/", 6),

@@ -58,7 +58,7 @@ def _overdue_everywhere(client, user) -> dict[str, int]:
     dashboard = client.get(reverse("figures:dashboard"), PERIOD)
     out["dashboard"] = dashboard.context["overdue"]
     drill = client.get(reverse("figures:cases"), {**PERIOD, "measure": "overdue"})
-    out["dashboard, its cases"] = drill.context["page"].paginator.count
+    out["dashboard, its cases"] = drill.context["page"].total
     board = client.get(reverse("supervision:board"))
     out["supervision"] = sum(a["overdue"] for a in board.context["alerts"])
     home = client.get(reverse("cases:home"))
@@ -108,7 +108,7 @@ def test_on_time_satisfied_and_trips_saved_agree_everywhere(client, world, histo
     surfaces = {
         "on_time": {
             "dashboard": dashboard["total"]["on_time"],
-            "dashboard, its cases": drill["on_time"]["page"].paginator.count,
+            "dashboard, its cases": drill["on_time"]["page"].total,
             "report": gathered.total["on_time"],
             "public figures": public.year["on_time"],
             "evaluation": sum(r.counts["on_time"] for r in ranking),
@@ -116,7 +116,7 @@ def test_on_time_satisfied_and_trips_saved_agree_everywhere(client, world, histo
         },
         "satisfied": {
             "dashboard": dashboard["total"]["satisfied"],
-            "dashboard, its cases": drill["satisfied"]["page"].paginator.count,
+            "dashboard, its cases": drill["satisfied"]["page"].total,
             "report": gathered.total["satisfied"],
             "public figures": public.year["satisfied"],
             "evaluation": sum(r.counts["satisfied"] for r in ranking),
@@ -212,3 +212,14 @@ def test_the_evaluation_workbooks_are_typed_frozen_filtered_and_totalled(world, 
     _check_book(payments, {payment: _zh("Transport subsidy (yuan)", "Amount (yuan)")}, check=checks)
     title = openpyxl.load_workbook(io.BytesIO(ranking)).worksheets[0]["A1"]
     assert title.value == "=考核" and title.data_type == "s"
+
+
+def test_the_running_cases_index_names_the_running_states():
+    """The partial index that finds overdue cases must name exactly `RUNNING`, or the
+    database cannot use it for `overdue_q` (6 s instead of 60 ms at 2.1 M cases)."""
+    from daiban.cases.definitions import RUNNING
+    from daiban.cases.models import Case
+
+    index = next(i for i in Case._meta.indexes if i.name == "case_running_due_idx")
+    (field, states), *_ = index.condition.children
+    assert field == "state__in" and sorted(states) == sorted(RUNNING)

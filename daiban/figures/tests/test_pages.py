@@ -74,28 +74,26 @@ def test_the_drill_down_respects_scope(client, world):
     assert "4 件" in page and "胡*荣" in page and "胡建荣" not in page
 
 
-def test_a_drill_down_stops_counting_at_the_cap(client, world, monkeypatch):
-    from daiban.core.paging import CappedPaginator
+def test_a_long_drill_down_pages_without_counting(client, world, monkeypatch):
+    from daiban.core import paging
 
-    build(world)
-    monkeypatch.setattr(CappedPaginator, "cap", 3)
-    monkeypatch.setattr(CappedPaginator, "__init__", _two_per_page(CappedPaginator.__init__))
+    build(world)  # 4 cases accepted in the period
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
     verified_login(client, world.director)
     url = reverse("figures:cases")
-    page = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
-    assert "超过3件" in page and "第1页" in page and "共2页" not in page  # 4 cases, cap 3
+    first = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
+    assert first.count('class="card"') == 3 and "件" not in first.split("<small>")[1][:40]
+    assert "page=2" in first and "第1页" in first
     second = client.get(url, {**PERIOD, "measure": "accepted", "page": 2}).content.decode()
-    assert second.count('class="card"') == 1  # pages 1 and 2 hold the 3 counted
-    monkeypatch.setattr(CappedPaginator, "cap", 4)
-    page = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
-    assert "4 件" in page and "超过" not in page and "共2页" in page
-
-
-def _two_per_page(init):
-    def two(self, object_list, per_page, *args, **kwargs):
-        init(self, object_list, 2, *args, **kwargs)
-
-    return two
+    assert second.count('class="card"') == 1 and "page=3" not in second and "page=1" in second
+    for bad in ("0", "-3", "x"):  # a bad page number is the first page
+        again = client.get(url, {**PERIOD, "measure": "accepted", "page": bad})
+        assert again.status_code == 200 and again.content.decode().count('class="card"') == 3
+    past = client.get(url, {**PERIOD, "measure": "accepted", "page": "9" * 30})
+    assert past.status_code == 200 and "没有" in past.content.decode()  # past the end: empty
+    monkeypatch.setattr(paging, "PAGE_SIZE", 4)
+    whole = client.get(url, {**PERIOD, "measure": "accepted"}).content.decode()
+    assert "4 件" in whole and "page=2" not in whole
 
 
 def test_agents_and_clerks_get_no_figures(client, world):
