@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from daiban.audit.exports import download
 from daiban.cases.models import Case
-from daiban.core.downloads import XLSX
 from daiban.core import paging
+from daiban.core.downloads import XLSX
 from daiban.core.periods import period
 from daiban.evaluation.scores import read_scheme
 
