@@ -119,7 +119,8 @@ def _status(case, due, today, calendar) -> str:
     return "on_time"
 
 
-def _open_hops():
+def with_open_hops() -> Prefetch:
+    """Each case's open hop (at most one), as `case.open_hops`, in one statement."""
     return Prefetch(
         "hops",
         queryset=Hop.objects.filter(ended_at__isnull=True).select_related(
@@ -141,7 +142,7 @@ def worklist(
     rows = []
     chosen = (
         open_cases.select_related("item", "resident", "village", "agent")
-        .prefetch_related(_open_hops())
+        .prefetch_related(with_open_hops())
         .order_by(F("due_date").asc(nulls_first=True), "pk")[:limit]
     )
     for case in chosen:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from daiban.cases.models import OPEN_STATES
 from daiban.cases.rules import steps_for
 from daiban.cases.scoping import visible_cases
-from daiban.cases.selectors import open_hop
+from daiban.cases.selectors import with_open_hops
 from daiban.catalog.county import county_of_user, items_for
 from daiban.people.models import Role
 from daiban.people.selectors import visible_residents
@@ -34,7 +34,8 @@ def snapshot(user) -> dict:
     cases = (
         visible_cases(user)
         .filter(agent=user, state__in=OPEN_STATES)
-        .select_related("item", "resident")
+        .select_related("item", "resident", "village")
+        .prefetch_related(with_open_hops())
         .order_by("-pk")
     )
     items = items_for(county_of_user(user)).filter(is_active=True).order_by("code")
@@ -71,7 +72,9 @@ def snapshot(user) -> dict:
                 "resident": c.resident_id,
                 "resident_name": c.resident.name,
                 "due_date": c.due_date,
-                "steps": sorted(set(OFFLINE_STEPS) & steps_for(user, c, open_hop(c))),
+                "steps": sorted(
+                    set(OFFLINE_STEPS) & steps_for(user, c, c.open_hops[0] if c.open_hops else None)
+                ),
             }
             for c in cases
         ],

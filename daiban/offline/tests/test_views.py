@@ -41,6 +41,28 @@ def test_the_snapshot_holds_the_agents_own_masked_villagers_and_open_cases(clien
     guide = {i["code"]: i for i in data["items"]}
     assert guide[world.passbook.code]["materials"]
     assert data["village"]["code"] == world.village.code
+    assert "胡建荣".encode() in answer.content  # Chinese as itself: half the bytes of \\uXXXX
+
+
+def test_the_snapshot_reads_as_many_statements_for_many_open_cases_as_for_two(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.at_department(world)
+    factories.accepted(world)
+    client.force_login(world.agent)
+
+    def statements():
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/offline/snapshot.json").status_code == 200
+        return len(seen.captured_queries)
+
+    statements()  # the session's once-a-minute renewal
+    one = statements()
+    for _ in range(4):
+        factories.at_department(world)
+        factories.accepted(world)
+    assert statements() == one
 
 
 def test_the_service_worker_covers_the_site_and_keeps_one_users_cache(client, world):
