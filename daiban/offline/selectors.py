@@ -29,7 +29,7 @@ def snapshot(user) -> dict:
         visible_residents(user)
         .select_related("hamlet")
         .order_by("name", "pk")
-        .only("pk", "uid", "name", "id_number_masked", "phone_masked", "hamlet__name")
+        .only("pk", "name", "id_number_masked", "phone_masked", "hamlet__name")
     )[:MAX_RESIDENTS]
     cases = (
         visible_cases(user)
@@ -49,8 +49,9 @@ def snapshot(user) -> dict:
         ],
         "residents": [
             {
+                # No uid: the phone finds a villager by id (a third of the snapshot's
+                # bytes at 3,000 villagers).
                 "id": r.pk,
-                "uid": str(r.uid),
                 "name": r.name,
                 "id_number_masked": r.id_number_masked,
                 "phone_masked": r.phone_masked,
