@@ -10,6 +10,7 @@ from daiban.api import errors
 from daiban.api.auth import TokenAuth
 from daiban.api.endpoints import router
 
+
 class DaibanAPI(NinjaAPI):
     """The OpenAPI schema is built once per path prefix and language, not on every request
     for /openapi.json or /docs (about 300 ms each on this project's machine): the
