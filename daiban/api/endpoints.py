@@ -15,7 +15,7 @@ from daiban.api.captured import captured_at, stale
 from daiban.api.errors import body as error_body
 from daiban.api.idempotency import idempotent
 from daiban.api.models import IdempotentRequest
-from daiban.api.paging import Mapped, Pages
+from daiban.api.paging import SEARCH_CAP, Mapped, Pages
 from daiban.cases import duplicates, lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import Case
@@ -214,7 +214,11 @@ def search_residents_by_body(request, payload: s.ResidentSearchIn):
 
 def _residents(user, q: str) -> Mapped:
     found = search_residents(visible_residents(user), q) if q else visible_residents(user)
-    return Mapped(found.select_related("village").order_by("pk"), resident_out)
+    return Mapped(
+        found.select_related("village").order_by("pk"),
+        resident_out,
+        cap=SEARCH_CAP if q else None,
+    )
 
 
 @router.post("/residents", response={201: s.ResidentOut, **ERRORS}, tags=["residents"])

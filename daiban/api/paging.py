@@ -12,18 +12,23 @@ from ninja.pagination import LimitOffsetPagination
 
 from daiban.core.paging import COUNT_CAP
 
+# A name search counts its matches up to here: a common surname matches 50,000 of a
+# county's million villagers, and counting them cost 290 ms against 1 ms for the page.
+SEARCH_CAP = 1_000
+
 
 class Mapped:
-    def __init__(self, queryset: QuerySet, out: Callable):
+    def __init__(self, queryset: QuerySet, out: Callable, cap: int | None = None):
         self.queryset = queryset
         self.out = out
+        self.cap = cap or COUNT_CAP
 
     def all(self) -> "Mapped":
         return self
 
     def count(self) -> int:
-        """Up to COUNT_CAP + 1: one more than the cap means "more than COUNT_CAP"."""
-        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        """Up to the cap + 1: one more than the cap means "more than the cap"."""
+        return self.queryset.order_by().values("pk")[: self.cap + 1].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -43,18 +48,19 @@ class Pages(LimitOffsetPagination):
     class Output(Schema):
         items: list[Any]
         count: int = Field(
-            description=f"How many there are, exact up to {COUNT_CAP:,}; beyond that "
-            f"{COUNT_CAP:,} with count_capped true."
+            description=f"How many there are, exact up to {COUNT_CAP:,} ({SEARCH_CAP:,} for a "
+            "search by name); beyond that the cap, with count_capped true."
         )
         count_capped: bool = Field(
-            False, description=f"True when there are more than {COUNT_CAP:,}: page on by offset."
+            False, description="True when there are more than the cap: page on by offset."
         )
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         counted = self._items_count(queryset)
+        cap = queryset.cap if isinstance(queryset, Mapped) else COUNT_CAP
         return {
             self.items_attribute: queryset[offset : offset + limit],
-            "count": min(counted, COUNT_CAP),
-            "count_capped": counted > COUNT_CAP,
+            "count": min(counted, cap),
+            "count_capped": counted > cap,
         }
