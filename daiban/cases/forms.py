@@ -8,6 +8,7 @@ from daiban.cases import routing
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
 from daiban.cases.models import FollowUp
 from daiban.core.errors import Invalid
+from daiban.core.widgets import LongSelect
 
 
 class InquiryForm(forms.Form):
@@ -125,7 +126,7 @@ class ReasonForm(forms.Form):
 class TransferForm(forms.Form):
     """The director sends a case to a village of another township of the county."""
 
-    to_village = forms.ModelChoiceField(label=_("To the village"), queryset=None)
+    to_village = forms.ModelChoiceField(label=_("To the village"), queryset=None, widget=LongSelect)
     reason = forms.CharField(
         label=_("Why it goes there"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

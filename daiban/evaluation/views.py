@@ -114,7 +114,9 @@ def _ranking_rows(rows, scope, drill: str):
                 c["rated"],
                 c["rated"],
                 c["completed"],
-                format_html(" <small>({}%)</small>", round(float(rate) * 100)) if rate is not None else "",
+                format_html(" <small>({}%)</small>", round(float(rate) * 100))
+                if rate is not None
+                else "",
                 c["complaints"],
                 c["rectifications"],
                 "—" if r.score is None else r.score,
