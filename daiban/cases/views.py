@@ -333,14 +333,15 @@ def return_papers(request, pk):
 @login_required
 def handover_batch(request):
     """The agent takes several files to the center at once, with one handover list."""
-    held = [
-        row
-        for row in worklist(visible_cases(request.user), timezone.localdate(), SHOWN)[0]
-        if row.hop is not None
-        and row.hop.holder_user_id == request.user.id
-        and row.hop.received_at is not None
-        and row.case.state == State.IN_PROGRESS
-    ]
+    # The files in the person's own hands, picked by the database (a director's or the
+    # county's whole worklist was read and thrown away: 170 ms at 2.1 M cases).
+    mine = visible_cases(request.user).filter(
+        state=State.IN_PROGRESS,
+        hops__ended_at__isnull=True,
+        hops__holder_user=request.user,
+        hops__received_at__isnull=False,
+    )
+    held = worklist(mine, timezone.localdate(), SHOWN)[0]
     if request.method == "POST":
         chosen = {int(pk) for pk in request.POST.getlist("case") if pk.isdigit()}
         rows = [row for row in held if row.case.pk in chosen]

@@ -245,6 +245,19 @@ def test_batch_handover_prints_one_list(client, world):
     }
 
 
+def test_the_handover_page_lists_only_the_files_in_ones_own_hands(client, world):
+    mine = factories.accepted(world)
+    away = factories.at_department(world)
+    pending = factories.started(world)
+    login(client, world.agent)
+    page = client.get("/handover/").content.decode()
+    assert f'value="{mine.pk}"' in page
+    assert f'value="{away.pk}"' not in page and f'value="{pending.pk}"' not in page
+    login(client, world.director)  # the director holds none of them
+    page = client.get("/handover/").content.decode()
+    assert f'value="{mine.pk}"' not in page
+
+
 @pytest.mark.parametrize(
     "state",
     [
