@@ -7,6 +7,8 @@ the figure the person clicked to get here. The register pages by key instead
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 COUNT_CAP = 10_000  # where a count is kept (the API's lists), it stops here
 PAGE_SIZE = 50
 LAST_PAGE = 200  # 10,000 rows by offset; filters narrow a longer list
@@ -33,7 +35,7 @@ class Window:
         return self.number - 1
 
 
-def window(queryset, page: str | None, size: int | None = None) -> Window:
+def window(queryset: QuerySet[Any, Any], page: str | None, size: int | None = None) -> Window:
     size = size or PAGE_SIZE
     try:
         number = min(max(int(page or 1), 1), LAST_PAGE)

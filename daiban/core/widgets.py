@@ -1,5 +1,7 @@
 """Widgets for long lists of choices."""
 
+from typing import Any
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -11,7 +13,13 @@ class LongSelect(forms.Select):
     option: the 285 villages of a county's other townships took 40 ms of a case page
     that way. Same markup and escaping; no option groups."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {"" if value is None else str(value)}
         options = format_html_join(

@@ -23,6 +23,11 @@ def may_work_offline(user) -> bool:
     return user.is_authenticated and user.role in AGENT_ROLES and user.village_id is not None
 
 
+def _open_hop(case):
+    hops = getattr(case, "open_hops", None)  # with_open_hops() put them there
+    return hops[0] if hops else None
+
+
 def snapshot(user) -> dict:
     village = user.village
     residents = (
@@ -73,9 +78,7 @@ def snapshot(user) -> dict:
                 "resident": c.resident_id,
                 "resident_name": c.resident.name,
                 "due_date": c.due_date,
-                "steps": sorted(
-                    set(OFFLINE_STEPS) & steps_for(user, c, c.open_hops[0] if c.open_hops else None)
-                ),
+                "steps": sorted(set(OFFLINE_STEPS) & steps_for(user, c, _open_hop(c))),
             }
             for c in cases
         ],
