@@ -50,22 +50,6 @@ def _routes(patterns, prefix=""):
             yield route
 
 
-def _login(user):
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def _people():
     from daiban.cases.models import Case, State
     from daiban.people.models import Role, User
@@ -101,7 +85,7 @@ def measure(repeat: int, slow: float, only: str) -> None:
     routes = sorted(set(_routes(get_resolver().url_patterns)))
     over = []
     for role, user, case_pk in _people():
-        client = _login(user)
+        client = dashboard.logged_in(user)
         print(f"\n{role} {user.username} (case {case_pk})")
         urls = []
         for route in routes:

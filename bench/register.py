@@ -21,10 +21,7 @@ import dashboard  # noqa: E402
 
 def measure(title: str) -> None:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from daiban.cases.models import Case, State
     from daiban.people.models import Role, User
@@ -34,14 +31,7 @@ def measure(title: str) -> None:
     item_id = Case.objects.order_by("pk").values_list("item_id", flat=True).first()
     for role in (Role.CENTER_DIRECTOR, Role.COUNTY_SUPERVISOR):
         user = User.objects.filter(role=role).order_by("pk").first()
-        client = Client()
-        client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        client = dashboard.logged_in(user)
         print(f" {role}:")
 
         def page(path, client=client):

@@ -85,22 +85,28 @@ def build(total: int) -> None:
         print(f"inserted {total - have:,} residents in {time.monotonic() - started:.0f} s")
 
 
+def _scopes() -> dict:
+    from daiban.people.models import Resident
+    from daiban.places.models import Township, Village
+
+    village = Village.objects.order_by("pk").first()
+    township = Township.objects.order_by("pk").first()
+    return {
+        "village": Resident.objects.filter(village=village),
+        "township": Resident.objects.filter(village__township=township),
+        "county": Resident.objects.all(),
+    }
+
+
 def measure(repeat: int = 5) -> None:
     from django.db import connection
 
     from daiban.people.models import Resident
     from daiban.people.selectors import search_residents
-    from daiban.places.models import Township, Village
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    village = Village.objects.order_by("pk").first()
-    township = Township.objects.order_by("pk").first()
-    scopes = {
-        "village": Resident.objects.filter(village=village),
-        "township": Resident.objects.filter(village__township=township),
-        "county": Resident.objects.all(),
-    }
+    scopes = _scopes()
     print(
         f"{Resident.objects.count():,} residents ({connection.vendor}); ms per search, "
         f"best of {repeat}, first 20 rows"
@@ -124,9 +130,6 @@ def trigram(repeat: int = 5) -> None:
     the prefix keys above. The index is made here for the comparison only."""
     from django.db import connection
 
-    from daiban.people.models import Resident
-    from daiban.places.models import Township, Village
-
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         started = time.perf_counter()
@@ -139,13 +142,7 @@ def trigram(repeat: int = 5) -> None:
         cursor.execute("SELECT show_trgm('胡建荣'), current_setting('lc_ctype')")
         shown, ctype = cursor.fetchone()
         print(f"trigrams of 胡建荣 under lc_ctype {ctype}: {shown}")
-    village = Village.objects.order_by("pk").first()
-    township = Township.objects.order_by("pk").first()
-    scopes = {
-        "village": Resident.objects.filter(village=village),
-        "township": Resident.objects.filter(village__township=township),
-        "county": Resident.objects.all(),
-    }
+    scopes = _scopes()
     print(f"{'contains':<12}" + "".join(f"{s:>12}" for s in scopes))
     for typed in ("胡", "胡建", "建荣", "胡建荣"):
         line = f"{typed:<12}"
