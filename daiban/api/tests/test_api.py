@@ -147,6 +147,29 @@ def test_a_list_counts_up_to_the_cap_and_says_when_there_are_more(client, world,
     assert (page["count"], page["count_capped"]) == (3, False)
 
 
+def test_a_name_search_counts_to_its_own_lower_cap(client, world, monkeypatch):
+    import datetime
+
+    from daiban.demo.story import fake_id_number
+    from daiban.people.services import register_resident
+
+    register_resident(
+        actor=None,
+        name="胡秀英",
+        id_number=fake_id_number(datetime.date(1970, 5, 6), 7, False),
+        phone="13900001234",
+        village=world.village,
+    )
+    agent = bearer(world.agent)
+    found = client.get("/api/v1/residents", {"q": "胡"}, **agent).json()
+    assert (found["count"], found["count_capped"]) == (2, False)
+    monkeypatch.setattr("daiban.api.endpoints.SEARCH_CAP", 1)
+    found = client.get("/api/v1/residents", {"q": "胡", "limit": 5}, **agent).json()
+    assert (found["count"], found["count_capped"], len(found["items"])) == (1, True, 2)
+    every = client.get("/api/v1/residents", {"limit": 5}, **agent).json()
+    assert every["count_capped"] is False  # the plain list keeps the larger cap
+
+
 def test_a_retried_post_changes_nothing(client, world):
     agent = bearer(world.agent)
     body = {"resident": world.resident.pk, "item": world.passbook.code}
