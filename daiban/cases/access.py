@@ -32,11 +32,9 @@ def case_rule(user, action: str) -> Q | None:
             )
         )
     if role == Role.CENTER_DIRECTOR:
-        return Q(township_id=user.township_id) | _transferred(user.township_id)
+        return _township_or_transferred(user.township_id)
     if role == Role.TOWNSHIP_LEADER:
-        return (Q(township_id=user.township_id) | _transferred(user.township_id)) & Q(
-            is_petition=False
-        )
+        return _township_or_transferred(user.township_id) & Q(is_petition=False)
     if role == Role.COUNTY_SUPERVISOR:
         return Q(township_id__in=_townships_of(user), is_petition=False)
     if role == Role.PETITION_BUREAU:
@@ -51,7 +49,7 @@ def _hops(condition: Q):
     return Hop.objects.filter(condition).values("case_id")
 
 
-def _transferred(township_id: int) -> Q:
+def _township_or_transferred(township_id: int) -> Q:
     """A case sent to or from the township: both centers see it and its history.
 
     The few case ids are read first and named in the condition: `township = t OR id IN
@@ -66,7 +64,8 @@ def _transferred(township_id: int) -> Q:
         .values_list("case_id", flat=True)
         .distinct()
     )
-    return Q(pk__in=ids) if ids else Q(pk__in=[])
+    own = Q(township_id=township_id)
+    return own | Q(pk__in=ids) if ids else own
 
 
 def _townships_of(user):

@@ -43,7 +43,7 @@ def shell(request):
 def snapshot(request):
     if not selectors.may_work_offline(request.user):
         raise Http404
-    # Chinese as itself, not \uXXXX: half the bytes on a village phone line.
+    # Chinese as itself, not as escapes: half the bytes on a village phone line.
     response = JsonResponse(
         selectors.snapshot(request.user),
         encoder=DjangoJSONEncoder,

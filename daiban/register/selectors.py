@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from daiban.cases.definitions import completed_q, is_overdue, overdue_q, rated_q
 from daiban.cases.models import Case, State
 from daiban.cases.scoping import visible_cases
+from daiban.core.paging import COUNT_CAP
 from daiban.people.models import Resident, User
 from daiban.people.selectors import search_residents
 
 PAGE = 50
-COUNT_CAP = 10_000  # "more than 10,000": a count never walks a whole county
 
 # Sort name → (field, descending). Cases without the field (not yet accepted, no result
 # yet) are left out of a sort by it, which the page says.

@@ -2,7 +2,7 @@
 statements, the same for a township with one case as with many. A change in a number
 here is a change in what every request costs: look at it before updating the budget.
 A director's and a leader's pages read the township's few transferred case ids once per
-scoped list (`cases.access._transferred`): a small indexed read that lets PostgreSQL
+scoped list (`cases.access._township_or_transferred`): a small indexed read that lets PostgreSQL
 count and page the township's cases from their index."""
 
 import pytest

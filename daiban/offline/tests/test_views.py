@@ -41,7 +41,7 @@ def test_the_snapshot_holds_the_agents_own_masked_villagers_and_open_cases(clien
     guide = {i["code"]: i for i in data["items"]}
     assert guide[world.passbook.code]["materials"]
     assert data["village"]["code"] == world.village.code
-    assert "胡建荣".encode() in answer.content  # Chinese as itself: half the bytes of \\uXXXX
+    assert "胡建荣".encode() in answer.content  # Chinese as itself, not escaped: half the bytes
 
 
 def test_the_snapshot_reads_as_many_statements_for_many_open_cases_as_for_two(client, world):
