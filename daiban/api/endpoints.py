@@ -14,7 +14,6 @@ from daiban.api import schemas as s
 from daiban.api.captured import captured_at, stale
 from daiban.api.errors import body as error_body
 from daiban.api.idempotency import idempotent
-from daiban.api.models import IdempotentRequest
 from daiban.api.paging import SEARCH_CAP, Mapped, Pages
 from daiban.cases import duplicates, lifecycle
 from daiban.cases.inputs import EntrustmentIn, Missing, Received
@@ -388,13 +387,8 @@ def create_case(request, payload: s.CaseIn):
         uid = uuid.UUID(payload.uid) if payload.uid else None
     except ValueError:
         raise Invalid(_("uid is not a UUID."), {"uid": [_("Not a UUID.")]}) from None
-    # A retry of a request that already opened the case (same Idempotency-Key) is answered
-    # with the first answer by @idempotent; it is not a second case.
-    key = request.headers.get("Idempotency-Key", "").strip()
-    retry = (
-        bool(key) and IdempotentRequest.objects.filter(user=request.user, key=key[:200]).exists()
-    )
-    if not payload.duplicate_ok and not retry:
+    # A retry with the same Idempotency-Key never reaches here: @idempotent replays it.
+    if not payload.duplicate_ok:
         duplicates.refuse_duplicate(resident, item, uid)  # 409 naming the open case
     case = lifecycle.start_case(
         actor=request.user,

@@ -1,6 +1,7 @@
 """Idempotency-Key for every POST: a retry gets the first answer and changes nothing; the
-same key with another body is a conflict. The first request and its record commit
-together, so two retries racing each other cannot both act."""
+same key with another body is a conflict. The key is claimed first and the answer is
+written beside it in the same transaction, so two retries racing each other cannot both
+act, and a request that fails leaves no claim behind."""
 
 import functools
 import hashlib
@@ -42,26 +43,30 @@ def idempotent(view):
                 return JsonResponse(error_body("idempotency_conflict", message), status=409)
             return JsonResponse(record.response, status=record.status, safe=False)
 
-        existing = IdempotentRequest.objects.filter(user=request.user, key=key).first()
-        if existing is not None:
-            return replay(existing)
+        key = key[:200]
         try:
             with transaction.atomic():
-                result = view(request, *args, **kwargs)
-                status, payload = _split(result)
-                payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-                IdempotentRequest.objects.create(
+                # The key is claimed before the view acts: a concurrent retry's INSERT waits on
+                # the unique index until this request commits, then fails and replays the
+                # answer. Checking first and inserting after would let both act.
+                record = IdempotentRequest.objects.create(
                     user=request.user,
-                    key=key[:200],
+                    key=key,
                     method=request.method,
                     path=request.path,
                     body_hash=digest,
-                    status=status,
-                    response=payload,
+                    status=0,
+                    response={},
+                )
+                result = view(request, *args, **kwargs)
+                status, payload = _split(result)
+                payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+                IdempotentRequest.objects.filter(pk=record.pk).update(
+                    status=status, response=payload
                 )
         except IntegrityError:
-            # A concurrent retry committed first: answer what it answered.
-            first = IdempotentRequest.objects.filter(user=request.user, key=key[:200]).first()
+            # The key was already claimed and committed: answer what it answered.
+            first = IdempotentRequest.objects.filter(user=request.user, key=key).first()
             if first is None:
                 raise
             return replay(first)

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -208,6 +209,46 @@ def test_concurrent_retries_create_one_case(shared_world):
     assert len(answers) == 4
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["id"] for a in answers}) == 1
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_waits_for_the_first_request_and_replays_it(shared_world, monkeypatch):
+    """The interleaving CI once caught: the retry arrives while the first request is still
+    inside its transaction. It must wait for that one, not act beside it."""
+    from daiban.api import endpoints
+
+    world = shared_world
+    agent = bearer(world.agent)
+    body = {"resident": world.resident.pk, "item": world.passbook.code}
+    real_start = endpoints.lifecycle.start_case
+    inside, calls, answers = threading.Event(), [], {}
+
+    def slow_start(**kwargs):
+        case = real_start(**kwargs)
+        calls.append(threading.current_thread().name)
+        inside.set()
+        time.sleep(0.5)  # hold the first transaction open while the retry arrives
+        return case
+
+    monkeypatch.setattr(endpoints.lifecycle, "start_case", slow_start)
+
+    def send(name):
+        try:
+            answers[name] = post(Client(), "/cases", body, agent, HTTP_IDEMPOTENCY_KEY="k-race")
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=("first",), name="first")
+    retry = threading.Thread(target=send, args=("retry",), name="retry")
+    first.start()
+    assert inside.wait(timeout=30)
+    retry.start()
+    first.join(timeout=60)
+    retry.join(timeout=60)
+    assert calls == ["first"]  # the retry never ran the view
+    assert answers["first"].status_code == answers["retry"].status_code == 201
+    assert answers["first"].json() == answers["retry"].json()
     assert Case.objects.count() == 1
 
 
