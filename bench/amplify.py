@@ -1,7 +1,8 @@
-"""Multiply a generated county's cases on PostgreSQL, in SQL, to reach millions quickly.
+"""Multiply a generated county's cases in SQL, to reach millions quickly.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/daiban_2m DAIBAN_TESTING=1 \\
         .venv/bin/python bench/amplify.py --keep /tmp/b2m --times 8
+    DAIBAN_TESTING=1 .venv/bin/python bench/amplify.py --keep /tmp/b2m-sqlite --times 7
 
 bench/dashboard.py writes about 500 cases a second through the ORM with their hops,
 ratings and notices; two million take more than an hour, and folding them into the
@@ -44,12 +45,9 @@ MEASURES = [
 
 
 def columns(cursor, table: str) -> list[str]:
-    cursor.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
-        " ORDER BY ordinal_position",
-        [table],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    from django.db import connection
+
+    return [c.name for c in connection.introspection.get_table_description(cursor, table)]
 
 
 def copy_rows(cursor, table: str, shift: int, last: int, copy: int, key: str = "case_id"):
@@ -67,19 +65,22 @@ def copy_rows(cursor, table: str, shift: int, last: int, copy: int, key: str = "
 def amplify(times: int) -> None:
     from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("amplify.py runs on PostgreSQL (DATABASE_URL)")
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id), count(*) FROM cases_case")
         last, count = cursor.fetchone()
         print(f"{count:,} cases (ids up to {last:,}); making {times}× = {count * times:,}")
         case_columns = columns(cursor, "cases_case")
+        # Django keeps a UUID as 32 hex digits on SQLite, as a uuid on PostgreSQL.
+        new_uid = "gen_random_uuid()" if postgres else "lower(hex(randomblob(16)))"
+        padded = (
+            "lpad((id + {shift})::text, 11, '0')" if postgres else "printf('%011d', id + {shift})"
+        )
         special = {
             "id": "id + {shift}",
-            "uid": "gen_random_uuid()",
+            "uid": new_uid,
             "number": "CASE WHEN number IS NULL THEN NULL ELSE number || '-{copy}' END",
-            "tracking_code": "CASE WHEN tracking_code IS NULL THEN NULL"
-            " ELSE 'C' || lpad((id + {shift})::text, 11, '0') END",
+            "tracking_code": f"CASE WHEN tracking_code IS NULL THEN NULL ELSE 'C' || {padded} END",
         }
         for copy in range(1, times):
             started = time.perf_counter()
@@ -108,12 +109,16 @@ def amplify(times: int) -> None:
             for table in ("figures_villagetally", "figures_itemtally"):
                 sets = ", ".join(f"{m} = {m} * {times}" for m in MEASURES)
                 cursor.execute(f"UPDATE {table} SET {sets}")  # noqa: S608
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))"
-        )
         started = time.perf_counter()
-        cursor.execute("VACUUM ANALYZE")
-        print(f"VACUUM ANALYZE in {time.perf_counter() - started:.0f} s")
+        if postgres:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('cases_case', 'id'),"
+                " (SELECT max(id) FROM cases_case))"
+            )
+            cursor.execute("VACUUM ANALYZE")
+        else:  # AUTOINCREMENT follows the largest id by itself
+            cursor.execute("ANALYZE")
+        print(f"statistics in {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:
