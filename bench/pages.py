@@ -74,7 +74,24 @@ def _people():
     return people
 
 
-def measure(repeat: int, slow: float, only: str) -> None:
+class StatementClock:
+    """Times each statement of a request (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.taken = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.taken.append(((time.perf_counter() - started) * 1000, sql))
+
+    def slowest(self, n: int = 3) -> list[tuple[float, str]]:
+        return sorted(self.taken, key=lambda t: t[0], reverse=True)[:n]
+
+
+def measure(repeat: int, slow: float, only: str, statements: bool = False) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import get_resolver
@@ -117,6 +134,12 @@ def measure(repeat: int, slow: float, only: str) -> None:
                 f"  {url[:60]:<60} {median:8.1f} ms {len(seen.captured_queries):4d} stmts"
                 f" {len(response.content) / 1024:6.1f} KB{mark}"
             )
+            if mark and statements:
+                clock = StatementClock()
+                with connection.execute_wrapper(clock):
+                    client.get(url)
+                for taken, sql in clock.slowest():
+                    print(f"      {taken:8.1f} ms  {sql[:400]}")
     print(f"\n{len(over)} over {slow:.0f} ms")
     for median, role, url in sorted(over, reverse=True):
         print(f"  {median:8.1f} ms  {role:<18} {url}")
@@ -128,9 +151,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--slow", type=float, default=200.0)
     parser.add_argument("--only", default="", help="only URLs containing this")
+    parser.add_argument(
+        "--statements", action="store_true", help="print the slowest statements of a slow page"
+    )
     args = parser.parse_args()
     dashboard._setup(str(Path(args.keep).resolve()))
-    measure(args.repeat, args.slow, args.only)
+    measure(args.repeat, args.slow, args.only, args.statements)
 
 
 if __name__ == "__main__":

