@@ -227,3 +227,29 @@ def test_only_the_villagers_answers_count_and_a_rebuild_agrees(world):
     running = tally_rows()
     rebuild()
     assert tally_rows() == running
+
+
+def test_a_case_with_two_supplement_notices_is_listed_once(world):
+    from daiban.cases.inputs import Missing, Received
+    from daiban.cases.models import State
+    from daiban.cases.selectors import complete_checklist
+    from daiban.testing import factories
+
+    case = factories.in_state(world, State.AWAITING_MATERIALS)  # the first notice, 3 March
+    material = complete_checklist(world.passbook)[0]
+    lifecycle.resume(
+        case.pk,
+        actor=world.clerk_finance,
+        received=[Received(material.material_id, material.originals, material.copies)],
+        at=at("2026-03-04"),
+    )
+    lifecycle.request_supplement(
+        case.pk,
+        actor=world.clerk_finance,
+        missing=[Missing(material.material_id)],
+        at=at("2026-03-05"),
+    )
+    assert case.supplement_notices.count() == 2
+    found = selectors.cases_for(world.director, _scope(world), "supplements", MAR, MAR)
+    assert list(found) == [case]
+    assert not selectors.cases_for(world.director, _scope(world), "supplements", FEB, FEB)
