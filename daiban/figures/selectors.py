@@ -21,7 +21,7 @@ from daiban.core.periods import first_of_month, month_list, next_month  # noqa: 
 from daiban.evaluation.models import Scheme
 from daiban.people.models import Role, User
 from daiban.places.models import County, Township, Village
-from daiban.supervision.models import Rectification
+from daiban.supervision.models import Complaint, Rectification
 
 from .models import MEASURES, ItemTally, VillageTally
 
@@ -231,6 +231,11 @@ def _between(field: str, low, high) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
+def _has(model, field: str, low, high) -> Q:
+    """The cases with a row of `model` (a case's notices, complaints) dated in the range."""
+    return Q(pk__in=model.objects.filter(_between(field, low, high)).values("case_id"))
+
+
 def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> QuerySet[Case]:
     """The cases a figure counts (distinct), within what the person may see."""
     low, high = _range(start, end)
@@ -241,19 +246,16 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
         "accepted": _between("accepted_at", low, high),
         "refused": Q(state=State.REFUSED) & _between("ended_at", low, high),
         "withdrawn": Q(state=State.WITHDRAWN) & _between("ended_at", low, high),
-        # A case once however many notices it had, without a DISTINCT over the join.
-        "supplements": Q(
-            pk__in=SupplementNotice.objects.filter(_between("issued_at", low, high)).values(
-                "case_id"
-            )
-        ),
+        # A case once however many notices or complaints it had: a semi-join, not a
+        # DISTINCT over the join.
+        "supplements": _has(SupplementNotice, "issued_at", low, high),
         "completed": done,
         "granted": done & Q(outcome="granted"),
         "on_time": done & on_time_q(),
         "late": done & late_q(),
         "rated": rated_between & rated_q(),
         "satisfied": rated_between & satisfied_q(),
-        "complaints": _between("complaints__created_at", low, high),
+        "complaints": _has(Complaint, "created_at", low, high),
         "rectifications": Q(
             pk__in=Rectification.objects.filter(opened_on__gte=start, opened_on__lt=next_month(end))
             .exclude(status=Rectification.Status.SET_ASIDE)
@@ -266,16 +268,12 @@ def cases_for(user: User, scope: Scope, measure: str, start, end, **filters) -> 
     if measure not in where:
         return cases.none()
     found = cases.filter(where[measure])
-    if measure in MANY_PER_CASE:
-        found = found.distinct()
     if measure not in NEWEST:
         return found.order_by("-pk")
     # Newest first along the measure's own date, which its index gives without sorting.
     return found.order_by(f"-{NEWEST[measure]}", "-pk")
 
 
-# Measures counted on a to-many relation: a case is listed once however many it has.
-MANY_PER_CASE = ("complaints",)
 NEWEST = {
     "accepted": "accepted_at",
     "completed": "decided_at",

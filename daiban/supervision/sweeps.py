@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daiban.cases import lifecycle, petitions
+from daiban.cases.definitions import RUNNING
 from daiban.cases.models import Case, Event, Hop, Rating, State
 from daiban.cases.selectors import open_hop
 from daiban.notifications import services as sms
@@ -21,8 +22,6 @@ from daiban.supervision.follow_ups import rating_url
 from daiban.supervision.models import Alert, RatingInvitation, Supervision
 from daiban.supervision.people import holder_person
 from daiban.workdays.calendar import WorkCalendar
-
-RUNNING = (State.IN_PROGRESS, State.RESULT_READY)
 
 
 def run(today: datetime.date) -> dict:
